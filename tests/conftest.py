@@ -1,0 +1,41 @@
+"""Shared pytest fixtures for mdfe's tests.
+
+``run_mpi(n, args, timeout=...)`` runs ``python <args>`` under the mpich wheel's
+``mpirun -n n`` (oversubscribing is allowed) and returns the CompletedProcess; use it for
+every test that must hold on 2 and 3 ranks.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+MPIRUN = BIN / "mpirun"
+
+
+def mpi_env() -> dict[str, str]:
+    """Environment for MPI subprocesses: one BLAS thread per rank."""
+    env = dict(os.environ)
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return env
+
+
+@pytest.fixture
+def run_mpi():
+    """Run ``python *args`` on n ranks; returns subprocess.CompletedProcess (text)."""
+    def _run(n: int, args: list[str], timeout: float = 120, check: bool = True,
+             cwd: str | os.PathLike | None = None):
+        cmd = [str(MPIRUN), "-n", str(n), sys.executable, *map(str, args)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env=mpi_env(), cwd=cwd)
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout\n{proc.stdout}"
+                f"\n--- stderr\n{proc.stderr}")
+        return proc
+    return _run
