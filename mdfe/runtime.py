@@ -47,3 +47,6 @@ def abort_on_error(exit_code: int = 1):
         sys.stderr.flush()
         from mpi4py import MPI
         MPI.COMM_WORLD.Abort(exit_code)
+        # The mpich wheel's MPI_Abort only asks the launcher to kill the job and returns;
+        # this rank must not go on into the next collective meanwhile.
+        os._exit(exit_code)

@@ -1,0 +1,18 @@
+# The README's two commands: `make demo` (the main job) and `make test` (the test suite).
+# Both first run scripts/bootstrap.sh, which creates or reuses the git-ignored .venv.
+VENV := .venv
+NP ?= 2
+
+.PHONY: setup demo test benchmark
+setup:
+	@bash scripts/bootstrap.sh
+
+demo: setup
+	$(VENV)/bin/mdfe info
+	$(VENV)/bin/mpirun -n $(NP) $(VENV)/bin/mdfe smoke
+
+test: setup
+	$(VENV)/bin/python -m pytest
+
+benchmark: setup
+	$(VENV)/bin/python -m pytest -m benchmark
