@@ -1,0 +1,9 @@
+"""mdfe.potentials.properties: material constants of a LAMMPS potential.
+
+- :mod:`.unit_cells`: primitive and rectangular cells (graphene, h-BN, diamond / fcc / bcc
+  via ASE) as functions of the lattice constant, with sublattice labels.
+- :mod:`.cauchy_born`: the Cauchy–Born energy density W(F), first Piola stress P and
+  tangent dP/dF batched over many F, with the relaxed inner shift ξ(F) of each sublattice.
+- :mod:`.elastic`: lattice constant, 2D membrane stiffness (3×3) and bulk C (6×6).
+- :mod:`.edges`: relaxed edge energies of sheets and the Griffith K_G = sqrt(2 γ E').
+"""
