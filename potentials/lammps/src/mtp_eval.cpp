@@ -1,0 +1,211 @@
+/* mdfe: MTP site energy and gradient (see mtp_eval.h for the formulas). */
+#include "mtp_eval.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+namespace mdfe_mtp {
+
+MTPEvaluator::MTPEvaluator(const MTPModel &mdl) :
+    nspecies_(mdl.species_count), nrb_(mdl.radial_basis_size), nrf_(mdl.radial_funcs_count),
+    nmom_(mdl.alpha_moments_count), nbasic_(static_cast<int>(mdl.alpha_index_basic.size())),
+    maxpow_(0), scaling_(mdl.scaling), min_dist_(mdl.min_dist), max_dist_(mdl.max_dist),
+    radial_coeffs_(mdl.radial_coeffs), species_coeffs_(mdl.species_coeffs),
+    moment_coeffs_(mdl.moment_coeffs), mapping_(mdl.alpha_moment_mapping)
+{
+  for (const auto &t : mdl.alpha_index_times) {
+    t_i1_.push_back(t[0]);
+    t_i2_.push_back(t[1]);
+    t_mult_.push_back(static_cast<double>(t[2]));
+    t_i3_.push_back(t[3]);
+  }
+  // distinct monomials (a, b, c), in order of first use
+  std::map<std::tuple<int, int, int>, int> mono_id;
+  for (const auto &b : mdl.alpha_index_basic) {
+    const auto key = std::make_tuple(b[1], b[2], b[3]);
+    auto it = mono_id.find(key);
+    if (it == mono_id.end()) {
+      it = mono_id.emplace(key, static_cast<int>(mono_a_.size())).first;
+      mono_a_.push_back(b[1]);
+      mono_b_.push_back(b[2]);
+      mono_c_.push_back(b[3]);
+      maxpow_ = std::max({maxpow_, b[1], b[2], b[3]});
+    }
+    basic_mu_.push_back(b[0]);
+    basic_mono_.push_back(it->second);
+  }
+  const int nmono = static_cast<int>(mono_a_.size());
+  mono_first_.assign(nmono + 1, 0);
+  for (int m : basic_mono_) ++mono_first_[m + 1];
+  for (int m = 0; m < nmono; ++m) mono_first_[m + 1] += mono_first_[m];
+  mono_basic_.resize(nbasic_);
+  std::vector<int> fill(mono_first_.begin(), mono_first_.end() - 1);
+  for (int b = 0; b < nbasic_; ++b) mono_basic_[fill[basic_mono_[b]]++] = b;
+  m_.resize(nmom_);
+  w_.resize(nmom_);
+}
+
+void MTPEvaluator::reserve(int n)
+{
+  if (n <= cap_) return;
+  cap_ = std::max(n, cap_ + cap_ / 2);
+  const size_t c = cap_, nmono = mono_a_.size(), np = maxpow_ + 1;
+  for (auto *v : {&r_, &invr_, &ux_, &uy_, &uz_, &acc_s_, &acc_vx_, &acc_vy_, &acc_vz_, &tmp_a_,
+                  &tmp_b_})
+    v->assign(c, 0.0);
+  q_.assign(nrb_ * c, 0.0);
+  dq_.assign(nrb_ * c, 0.0);
+  f_.assign(nrf_ * c, 0.0);
+  df_.assign(nrf_ * c, 0.0);
+  px_.assign(np * c, 0.0);
+  py_.assign(np * c, 0.0);
+  pz_.assign(np * c, 0.0);
+  mono_.assign(nmono * c, 0.0);
+}
+
+void MTPEvaluator::forward(int zi, int n, const double *rij, const int *zj)
+{
+  const int c = cap_;
+  const double width = max_dist_ - min_dist_, dxdr = 2.0 / width;
+  double *q = q_.data(), *dq = dq_.data();
+  for (int j = 0; j < n; ++j) {
+    const double x = rij[3 * j], y = rij[3 * j + 1], z = rij[3 * j + 2];
+    const double r = std::sqrt(x * x + y * y + z * z), ir = 1.0 / r;
+    r_[j] = r;
+    invr_[j] = ir;
+    ux_[j] = x * ir;
+    uy_[j] = y * ir;
+    uz_[j] = z * ir;
+  }
+  // Chebyshev basis times the smooth cutoff: Q_k = s T_k(x), with its r-derivative
+  if (nrb_ > 0)
+    for (int j = 0; j < n; ++j) {
+      const double d = max_dist_ - r_[j];
+      q[j] = scaling_ * d * d;
+      dq[j] = -2.0 * scaling_ * d;
+    }
+  if (nrb_ > 1)
+    for (int j = 0; j < n; ++j) {
+      const double x = dxdr * (r_[j] - min_dist_) - 1.0;
+      q[c + j] = x * q[j];
+      dq[c + j] = dxdr * q[j] + x * dq[j];
+    }
+  for (int k = 2; k < nrb_; ++k) {
+    double *qk = q + k * c, *dqk = dq + k * c;
+    const double *q1 = qk - c, *q2 = qk - 2 * c, *dq1 = dqk - c, *dq2 = dqk - 2 * c;
+    for (int j = 0; j < n; ++j) {
+      const double x = dxdr * (r_[j] - min_dist_) - 1.0;
+      qk[j] = 2.0 * x * q1[j] - q2[j];
+      dqk[j] = 2.0 * dxdr * q1[j] + 2.0 * x * dq1[j] - dq2[j];
+    }
+  }
+  // radial functions f_mu = sum_k c[zi][zj][mu][k] Q_k
+  const double *cz = radial_coeffs_.data() + static_cast<size_t>(zi) * nspecies_ * nrf_ * nrb_;
+  for (int j = 0; j < n; ++j) {
+    const double *cj = cz + static_cast<size_t>(zj[j]) * nrf_ * nrb_;
+    for (int mu = 0; mu < nrf_; ++mu) {
+      double fv = 0.0, dfv = 0.0;
+      for (int k = 0; k < nrb_; ++k) {
+        fv += cj[mu * nrb_ + k] * q[k * c + j];
+        dfv += cj[mu * nrb_ + k] * dq[k * c + j];
+      }
+      f_[mu * c + j] = fv;
+      df_[mu * c + j] = dfv;
+    }
+  }
+  // powers of the unit-vector components and the monomials
+  double *px = px_.data(), *py = py_.data(), *pz = pz_.data();
+  for (int j = 0; j < n; ++j) px[j] = py[j] = pz[j] = 1.0;
+  for (int p = 1; p <= maxpow_; ++p)
+    for (int j = 0; j < n; ++j) {
+      px[p * c + j] = px[(p - 1) * c + j] * ux_[j];
+      py[p * c + j] = py[(p - 1) * c + j] * uy_[j];
+      pz[p * c + j] = pz[(p - 1) * c + j] * uz_[j];
+    }
+  const int nmono = static_cast<int>(mono_a_.size());
+  for (int m = 0; m < nmono; ++m) {
+    const double *ax = px + mono_a_[m] * c, *by = py + mono_b_[m] * c, *cz2 = pz + mono_c_[m] * c;
+    double *out = mono_.data() + static_cast<size_t>(m) * c;
+    for (int j = 0; j < n; ++j) out[j] = ax[j] * by[j] * cz2[j];
+  }
+  // basic moments, then contractions in file order
+  for (int b = 0; b < nbasic_; ++b) {
+    const double *fr = f_.data() + basic_mu_[b] * c;
+    const double *mo = mono_.data() + static_cast<size_t>(basic_mono_[b]) * c;
+    double s = 0.0;
+    for (int j = 0; j < n; ++j) s += fr[j] * mo[j];
+    m_[b] = s;
+  }
+  std::fill(m_.begin() + nbasic_, m_.end(), 0.0);
+  const int nt = static_cast<int>(t_i3_.size());
+  for (int t = 0; t < nt; ++t) m_[t_i3_[t]] += t_mult_[t] * m_[t_i1_[t]] * m_[t_i2_[t]];
+}
+
+void MTPEvaluator::backward(int n, double *grad)
+{
+  const int c = cap_;
+  // adjoints dV/dm, seeded by the linear coefficients, propagated through contractions
+  std::fill(w_.begin(), w_.end(), 0.0);
+  for (size_t a = 0; a < mapping_.size(); ++a) w_[mapping_[a]] += moment_coeffs_[a];
+  for (int t = static_cast<int>(t_i3_.size()) - 1; t >= 0; --t) {
+    const double g = t_mult_[t] * w_[t_i3_[t]];
+    w_[t_i1_[t]] += g * m_[t_i2_[t]];
+    w_[t_i2_[t]] += g * m_[t_i1_[t]];
+  }
+  double *s = acc_s_.data(), *vx = acc_vx_.data(), *vy = acc_vy_.data(), *vz = acc_vz_.data();
+  double *A = tmp_a_.data(), *B = tmp_b_.data();
+  std::fill(s, s + n, 0.0);
+  std::fill(vx, vx + n, 0.0);
+  std::fill(vy, vy + n, 0.0);
+  std::fill(vz, vz + n, 0.0);
+  const double *px = px_.data(), *py = py_.data(), *pz = pz_.data();
+  const int nmono = static_cast<int>(mono_a_.size());
+  for (int m = 0; m < nmono; ++m) {
+    // A = sum_b w_b f'_mu, B = sum_b w_b f_mu over the basic moments sharing monomial m
+    std::fill(A, A + n, 0.0);
+    std::fill(B, B + n, 0.0);
+    for (int e = mono_first_[m]; e < mono_first_[m + 1]; ++e) {
+      const int b = mono_basic_[e];
+      const double wb = w_[b];
+      const double *fr = f_.data() + basic_mu_[b] * c, *dfr = df_.data() + basic_mu_[b] * c;
+      for (int j = 0; j < n; ++j) {
+        A[j] += wb * dfr[j];
+        B[j] += wb * fr[j];
+      }
+    }
+    const int a = mono_a_[m], bb = mono_b_[m], cc = mono_c_[m], deg = a + bb + cc;
+    const double *mo = mono_.data() + static_cast<size_t>(m) * c;
+    for (int j = 0; j < n; ++j) s[j] += (A[j] - deg * B[j] * invr_[j]) * mo[j];
+    if (a > 0)
+      for (int j = 0; j < n; ++j)
+        vx[j] += B[j] * invr_[j] * a * px[(a - 1) * c + j] * py[bb * c + j] * pz[cc * c + j];
+    if (bb > 0)
+      for (int j = 0; j < n; ++j)
+        vy[j] += B[j] * invr_[j] * bb * px[a * c + j] * py[(bb - 1) * c + j] * pz[cc * c + j];
+    if (cc > 0)
+      for (int j = 0; j < n; ++j)
+        vz[j] += B[j] * invr_[j] * cc * px[a * c + j] * py[bb * c + j] * pz[(cc - 1) * c + j];
+  }
+  for (int j = 0; j < n; ++j) {
+    grad[3 * j] = s[j] * ux_[j] + vx[j];
+    grad[3 * j + 1] = s[j] * uy_[j] + vy[j];
+    grad[3 * j + 2] = s[j] * uz_[j] + vz[j];
+  }
+}
+
+double MTPEvaluator::site_energy(int zi, int n, const double *rij, const int *zj, double *grad,
+                                 double *basis)
+{
+  reserve(n);
+  forward(zi, n, rij, zj);
+  double e = species_coeffs_[zi];
+  for (size_t a = 0; a < mapping_.size(); ++a) e += moment_coeffs_[a] * m_[mapping_[a]];
+  if (basis)
+    for (size_t a = 0; a < mapping_.size(); ++a) basis[a] = m_[mapping_[a]];
+  backward(n, grad);
+  return e;
+}
+
+}    // namespace mdfe_mtp

@@ -1,0 +1,76 @@
+/* mdfe: evaluation of one atom's MTP site energy and its gradient.
+ *
+ * Site energy (Shapeev 2016; Novikov et al. 2021):
+ *   V_i = species_coeffs[z_i] + sum_alpha xi_alpha m_{mapping[alpha]}(i)
+ * basic moments
+ *   m_b(i) = sum_j f_{mu_b}(r_ij, z_i, z_j) u_x^a u_y^b u_z^c,   u = r_ij / |r_ij|
+ *   f_mu(r) = sum_k c[z_i, z_j, mu, k] Q_k(r),  Q_k = scaling (R_cut - r)^2 T_k(x),
+ *   x = 2 (r - min_dist) / (max_dist - min_dist) - 1
+ * and contracted moments m[i3] += mult m[i1] m[i2] in file order.
+ *
+ * The gradient is reverse-mode: adjoints w = dV_i/dm are propagated back through the
+ * contractions, then for every neighbour
+ *   dV_i/dr_ij = s u + v,  s = sum_b w_b (f'_mu - |p_b| f_mu / r) u^p_b,
+ *                          v = sum_b w_b f_mu / r  grad_u(u^p_b)
+ * (u^p is homogeneous of degree |p| in u). Neighbour data are stored
+ * structure-of-arrays (one row per basis function / power, one column per neighbour) so
+ * the loops over neighbours vectorise; all buffers grow only when a larger neighbour
+ * count is seen, never inside the per-atom loop.
+ */
+#ifndef MDFE_MTP_EVAL_H
+#define MDFE_MTP_EVAL_H
+
+#include "mtp_model.h"
+
+#include <vector>
+
+namespace mdfe_mtp {
+
+class MTPEvaluator {
+ public:
+  explicit MTPEvaluator(const MTPModel &model);
+
+  double cutoff() const { return max_dist_; }
+  int species_count() const { return nspecies_; }
+  int basis_size() const { return static_cast<int>(mapping_.size()); }
+
+  /// Site energy V_i (eV) of an atom of species zi with n neighbours.
+  /// rij: n x 3 (r_j - r_i, Å, every |r_ij| < cutoff()); zj: n species;
+  /// grad: n x 3 output, dV_i/dr_ij (eV/Å). If basis != nullptr it receives the
+  /// basis_size() values B_alpha(i) (the moments that enter V_i linearly).
+  double site_energy(int zi, int n, const double *rij, const int *zj, double *grad,
+                     double *basis = nullptr);
+
+ private:
+  void reserve(int n);
+  void forward(int zi, int n, const double *rij, const int *zj);
+  void backward(int n, double *grad);
+
+  // potential (read-only after construction)
+  int nspecies_, nrb_, nrf_, nmom_, nbasic_, maxpow_;
+  double scaling_, min_dist_, max_dist_;
+  std::vector<double> radial_coeffs_;                 // [zi][zj][mu][k]
+  std::vector<double> species_coeffs_, moment_coeffs_;
+  std::vector<int> mapping_;                          // basis function -> moment index
+  std::vector<int> t_i1_, t_i2_, t_i3_;               // contractions, in file order
+  std::vector<double> t_mult_;
+  // distinct angular monomials u_x^a u_y^b u_z^c and the basic moments using each
+  std::vector<int> mono_a_, mono_b_, mono_c_;
+  std::vector<int> mono_first_;                       // CSR over basic moments, size nmono+1
+  std::vector<int> mono_basic_;                       // basic moment ids grouped by monomial
+  std::vector<int> basic_mu_, basic_mono_;
+
+  // per-call work arrays, [row * cap_ + neighbour]
+  int cap_ = 0;
+  std::vector<double> r_, invr_, ux_, uy_, uz_;
+  std::vector<double> q_, dq_;          // Chebyshev basis and d/dr, nrb_ rows
+  std::vector<double> f_, df_;          // radial functions and d/dr, nrf_ rows
+  std::vector<double> px_, py_, pz_;    // powers of u components, maxpow_+1 rows
+  std::vector<double> mono_;            // monomial values, one row per monomial
+  std::vector<double> acc_s_, acc_vx_, acc_vy_, acc_vz_, tmp_a_, tmp_b_;
+  std::vector<double> m_, w_;           // moments and adjoints dV/dm
+};
+
+}    // namespace mdfe_mtp
+
+#endif
