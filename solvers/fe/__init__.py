@@ -1,0 +1,49 @@
+"""mdfe.solvers.fe: distributed finite-element elasticity in PETSc (petsc4py).
+
+Meshes are replicated on every FE rank (:mod:`.mesh`, :mod:`.gmsh_mesh`, :mod:`.io`);
+matrix, vectors and solves are distributed over the FE communicator (:mod:`.layout`:
+METIS partition, global node ids independent of the rank count).
+
+Contract with the coupling (all units Å, eV, eV/Å):
+
+``ElasticityProblem(mesh, materials, comm=None, prefix="fe_", options=None)``
+    ``locate(points (m, d)) -> (elem (m,), nodes (m, nen), shape (m, nen))``, elem = -1
+    outside; local (no communication), any points, on every rank.
+    ``set_dirichlet(node_ids | set name, values (k, c) | const | f(x), components=None)``
+    ``clear_dirichlet()``
+    ``set_nodal_forces(node_ids, forces (k, d))`` replaces the extra nodal forces; the
+    matrix and preconditioner are reused by the next ``solve()``.
+    ``add_traction(facet set | facets, t)``, ``add_body_force(b)``, ``clear_loads()``
+    ``solve() -> Vec`` (also ``.u``); ``nodal_values(vec | "u", node_ids) -> (k, d)``
+    (collective, any ids per rank); ``gather(vec) -> (n_nodes, d)`` on rank 0;
+    ``from_nodal(array (n_nodes, d)) -> Vec``; ``node_coordinates(node_ids)``.
+    ``internal_force(u) = K u − f_eig``, ``residual(u) = K u − f_eig − f_ext − f_nodal``
+    (Vecs; read them at nodes with ``nodal_values``); ``energy(u)`` in eV.
+    ``set_element_weights(w (n_elems,))``: stiffness weights in [0, 1] (0 in an
+    atomistic core; nodes left without stiffness are held at zero).
+``HyperelasticProblem`` (:mod:`.hyperelastic`): the same mesh/BC interface for batched
+    W(F) laws, solved with SNES.
+``ExplicitDynamics`` (:mod:`.dynamics`): lumped-mass central differences.
+``write_xdmf`` (:mod:`.output`): HDF5 + XDMF for ParaView, from rank 0.
+"""
+from mdfe.solvers.fe.errors import FEInputError
+from mdfe.solvers.fe.materials import (GPA, N_PER_M, LinearElastic, anisotropic_3d, isotropic_C,
+                                       membrane, misfit_eigenstrain, orthotropic_C, plane_strain,
+                                       rotate_voigt)
+from mdfe.solvers.fe.mesh import Mesh, box_mesh
+
+__all__ = ["FEInputError", "GPA", "N_PER_M", "LinearElastic", "anisotropic_3d", "isotropic_C",
+           "membrane", "misfit_eigenstrain", "orthotropic_C", "plane_strain", "rotate_voigt",
+           "Mesh", "box_mesh"]
+
+_LAZY = {"ElasticityProblem": "problem", "HyperelasticProblem": "hyperelastic",
+         "ExplicitDynamics": "dynamics", "write_xdmf": "output", "read_mesh": "io",
+         "graded_mesh": "gmsh_mesh", "error_norms": "norms"}
+
+
+def __getattr__(name):
+    """PETSc-backed parts load on first use, so meshes and laws work without PETSc."""
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(name)
