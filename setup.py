@@ -75,6 +75,8 @@ setup(
     ],
     extras_require={
         "test": ["pytest>=8,<10", "pytest-timeout>=2.2,<3"],
+        # GPAW must be built serial: install through scripts/install_dft.sh (notes/dft.md).
+        "dft": ["gpaw==26.7.0", "gpaw-data>=1.2,<2"],
     },
     entry_points={
         "console_scripts": ["mdfe = mdfe.cli:main"],
