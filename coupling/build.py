@@ -1,0 +1,68 @@
+"""Assemble the coupled model's parts from a potential: continuum law, FE problem, regions.
+
+- :func:`continuum_law`: the Cauchy–Born law of the potential on a unit cell — its
+  relaxed-ion stiffness (membrane 3×3 eV/Å² for sheets, 6×6 eV/Å³ for bulk) and, for
+  multilattices, the inner-shift provider — so the FE and the atoms agree under uniform
+  strain with no hand-typed constant.
+- :func:`fe_problem`: the FE elasticity problem with that law on every mesh region.
+- :func:`coupled_region`: the MD region (LAMMPS on its MD communicator) and its
+  :class:`~mdfe.coupling.quasistatic.CoupledRegion`.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from mdfe.coupling.inner_shift import CauchyBornShift
+from mdfe.coupling.quasistatic import CoupledRegion
+
+ROLE_NAMES = np.array(["core", "band", "pad"])
+
+
+@dataclasses.dataclass
+class ContinuumLaw:
+    """Cauchy–Born law of a potential: ``cb`` (W, P, dP/dF, ξ), stiffness ``C`` (Voigt),
+    ``dim`` (2 sheet, 3 bulk), ``shift`` (inner-shift provider, None for Bravais)."""
+    cb: object
+    C: np.ndarray
+    dim: int
+    shift: object | None
+
+
+def continuum_law(potential, unit_cell) -> ContinuumLaw:
+    """Continuum law of ``potential`` on ``unit_cell`` (a primitive cell: one basis atom
+    per sublattice; see :mod:`mdfe.potentials.properties.unit_cells`)."""
+    from mdfe.potentials.properties.cauchy_born import CauchyBorn
+    from mdfe.potentials.properties.elastic import bulk_stiffness, membrane_stiffness
+    cb = CauchyBorn(potential, unit_cell)
+    C = membrane_stiffness(cb) if cb.dim == 2 else bulk_stiffness(cb)
+    shift = CauchyBornShift(cb) if len(unit_cell.positions) > 1 else None
+    return ContinuumLaw(cb, C, cb.dim, shift)
+
+
+def fe_problem(mesh, law: ContinuumLaw, comm, scale: float = 1.0, options=None):
+    """ElasticityProblem on ``comm`` with the law's stiffness (× ``scale``) everywhere."""
+    from mdfe.solvers.fe import ElasticityProblem, anisotropic_3d, membrane
+    make = membrane if law.dim == 2 else anisotropic_3d
+    materials = {int(r): make(law.C * scale) for r in np.unique(mesh.regions)}
+    return ElasticityProblem(mesh, materials, comm=comm, options=options)
+
+
+def coupled_region(geometry, md_comm, atoms, roles, potential, mesh, law: ContinuumLaw,
+                   locator=None) -> CoupledRegion:
+    """The CoupledRegion of ``atoms`` (ASE, IDs 1..n in order; roles (n,) codes of
+    :mod:`mdfe.coupling.geometry`); the MD region lives on ``md_comm`` (None: this rank
+    is not in the region's MD group). Sheets use boundary ``s s p``, bulk ``s s s``."""
+    from mdfe.solvers.md.region import MDRegion
+    if locator is None:
+        from mdfe.solvers.fe.locate import PointLocator
+        locator = PointLocator(mesh)
+    roles = np.asarray(roles)
+    md = None
+    if md_comm is not None:
+        md = MDRegion(atoms, potential, ROLE_NAMES[roles], comm=md_comm,
+                      boundary="s s p" if law.dim == 2 else "s s s")
+    sub = atoms.get_array("sublattice") if "sublattice" in atoms.arrays else None
+    return CoupledRegion(geometry, md, np.arange(1, len(atoms) + 1), atoms.positions, roles,
+                         mesh, locator, sublattice=sub, shift=law.shift)

@@ -1,0 +1,305 @@
+"""Quasi-static (0 K) FE–MD coupling: blended force-based equations, continuum-
+preconditioned fixed point with Anderson acceleration (docs/coupling.md, section 3).
+
+Pieces:
+
+- :class:`CoupledRegion`: one MD region seen from the coupling — its geometry, the rows
+  of N for all its atoms (built from the replicated FE mesh on every rank of the parent
+  communicator that belongs to the region's MD group), and the keyed point-to-point plan
+  that moves nodal values to the MD ranks owning the atoms and restricted forces back.
+- :class:`QuasiStaticCoupling`: the coupled solver on a parent communicator that spans
+  the FE group and every MD group (shared or disjoint layout). ``solve()`` runs one load
+  step; ``residual()`` evaluates the coupled residual at the current state without
+  iterating (the patch test's "before any iteration").
+
+Per exchange (one application of the fixed-point map G):
+
+1. FE owners → MD owners: U and δU at the support nodes of each MD rank's atoms;
+   band and pad atoms are placed at X + N U (+ inner shift), core atoms moved by N δU.
+2. MD: relax the core (band and pad fixed), ``min_style fire`` by default.
+3. MD owners → FE owners: partial restrictions Σ_a N_I(X_a) f_a of core and band forces.
+4. FE: R_I = w_I (K U − f_ext)_I − (1 − w_I)(Nᵀ f)_I; nodal forces
+   c_I = (1 − w_I)[(K U − f_ext)_I + (Nᵀ f)_I]; solve K̃ G(U) = f_ext + c; Anderson.
+
+Units: Å, eV, eV/Å. The FE object is :class:`mdfe.solvers.fe.ElasticityProblem` (or
+anything with the same ``layout.owned_nodes``, ``dim``, ``vector``, ``internal_force``,
+``f_ext``, ``set_dirichlet``, ``set_nodal_forces``, ``solve``, ``u``); the MD object is
+:class:`mdfe.solvers.md.region.MDRegion`.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from mdfe.coupling.anderson import Anderson
+from mdfe.coupling.exchange import KeyedTransfer
+from mdfe.coupling.geometry import BAND, CORE, PAD, RegionGeometry
+from mdfe.coupling.md_access import LocalAtoms
+from mdfe.coupling.operators import Handshake, node_weights
+
+
+class CoupledRegion:
+    """One MD region inside the coupling.
+
+    geometry: its :class:`RegionGeometry`. md: the MDRegion on ranks of its MD group, None
+    elsewhere. ids (n,), X (n, >= dim) reference sites Å, roles (n,) CORE/BAND/PAD,
+    sublattice (n,): the region's atoms, the same on every rank (they come from the
+    set-up / config). mesh: the replicated FE mesh (nodes, elements, locate through
+    ``locator``: any object with ``locate(points)``). shift: inner-shift provider or None.
+    """
+
+    def __init__(self, geometry: RegionGeometry, md, ids, X, roles, mesh, locator,
+                 sublattice=None, shift=None):
+        self.geometry, self.md = geometry, md
+        dim = mesh.nodes.shape[1]
+        self.ids = np.asarray(ids, np.int64)
+        order = np.argsort(self.ids)
+        self.ids = self.ids[order]
+        self.X = np.asarray(X, float)[order]
+        self.roles = np.asarray(roles)[order]
+        sub = None if sublattice is None else np.asarray(sublattice)[order]
+        self.weights_all = node_weights(mesh.nodes, mesh.elements, geometry)
+        self.hs = None
+        if md is not None:
+            elem, nodes, shape = locator.locate(self.X[:, :dim])
+            self.hs = Handshake(self.ids, self.X[:, :dim], elem, nodes, shape, mesh.nodes,
+                                sublattice=sub, shift=shift)
+            self.local = LocalAtoms(md)
+        self.node_X = mesh.nodes
+        self._plan_ids = None
+
+    # ---------------------------------------------------------------- plan (per ownership)
+    def plan(self, comm, fe_owned: np.ndarray) -> None:
+        """(Re)build the transfer plan if LAMMPS moved atoms between ranks. Collective on
+        the parent communicator."""
+        mine = np.sort(self.local.owned_ids()) if self.md is not None else np.zeros(0, np.int64)
+        changed = self._plan_ids is None or not np.array_equal(mine, self._plan_ids)
+        if not comm.allreduce(changed):
+            return
+        self._plan_ids = mine
+        needed = np.zeros(0, np.int64)
+        if self.md is not None:
+            rows = np.searchsorted(self.ids, mine)
+            role = self.roles[rows]
+            self.parts = {}
+            for name, keep in (("all", np.ones(len(rows), bool)), ("slaved", role != CORE),
+                               ("core", role == CORE), ("real", role != PAD)):
+                op = self.hs.subset(rows[keep], self.node_X)
+                self.parts[name] = (op, op.support)
+            needed = self.parts["all"][1]
+            self.parts = {k: (op, np.searchsorted(needed, sup))
+                          for k, (op, sup) in self.parts.items()}
+        self.transfer = KeyedTransfer(comm, fe_owned, needed, what="FE node")
+
+    # ---------------------------------------------------------------- steps on MD ranks
+    def place_atoms(self, U: np.ndarray, dU: np.ndarray | None, core_from_fe: bool) -> None:
+        """Band and pad atoms to X + N U (+ inner shift); core atoms moved by N dU, or, with
+        ``core_from_fe``, placed at X + N U (+ shift) too. U, dU (n_needed, dim) Å at the
+        plan's needed nodes. Out-of-plane coordinates of placed atoms: the reference."""
+        dim = U.shape[1]
+        moves = [("all" if core_from_fe else "slaved", U, True)]
+        if dU is not None and not core_from_fe:
+            moves.append(("core", dU, False))
+        for name, field, absolute in moves:
+            op, cols = self.parts[name]
+            if len(op.ids) == 0:
+                continue
+            x = self.local.positions(op.ids)
+            if absolute:
+                ref = self.X[np.searchsorted(self.ids, op.ids)]
+                x[:] = ref
+                x[:, :dim] += op.displacements(field[cols])
+            else:
+                x[:, :dim] += op.N @ field[cols]
+            self.local.set_positions(op.ids, x)
+
+    def atom_forces(self, n_needed: int) -> tuple[np.ndarray, float, float]:
+        """(partial Nᵀ f (n_needed, dim) on the plan's needed nodes from core and band
+        forces, max |f| over local core atoms, max |f| over local band atoms), eV/Å.
+        Forces must be current (``local.evaluate()``)."""
+        op, cols = self.parts["real"]
+        dim = op.X.shape[1]
+        f = self.local.forces(op.ids)
+        role = self.roles[np.searchsorted(self.ids, op.ids)]
+        out = np.zeros((n_needed, dim))
+        out[cols] = op.restrict(f[:, :dim])
+        core = np.abs(f[role == CORE]).max(initial=0.0)
+        band = np.abs(f[role == BAND]).max(initial=0.0)
+        return out, float(core), float(band)
+
+
+@dataclasses.dataclass
+class StepReport:
+    """Outcome of one load step: exchanges, residual history (eV/Å), MD iterations."""
+    converged: bool
+    exchanges: int
+    residuals: list
+    md_iterations: int
+    fe_iterations: int
+
+
+class QuasiStaticCoupling:
+    """Coupled quasi-static solver on ``comm`` (spans the FE group and all MD groups).
+
+    fe: the FE problem on FE ranks, None elsewhere; its matrix must be the full continuum
+    stiffness of the body (element weights 1: it is the preconditioner K̃).
+    regions: list of :class:`CoupledRegion` (same order on every rank).
+    tol: coupled force tolerance, eV/Å. ftol_factor: the MD relaxation is asked for
+    max(ftol_factor · tol, eta · current residual) (inexact inner solves).
+    """
+
+    def __init__(self, comm, fe, regions, tol: float = 1e-6, max_exchanges: int = 200,
+                 depth: int = 5, relax_style: str = "fire", ftol_factor: float = 0.1,
+                 eta: float = 0.05, verbose: bool = False):
+        self.comm, self.fe, self.regions = comm, fe, list(regions)
+        if not tol > 0:
+            raise ValueError(f"tol must be a positive force in eV/Å, got {tol}")
+        self.tol, self.max_exchanges = tol, int(max_exchanges)
+        self.relax_style, self.ftol_factor, self.eta = relax_style, ftol_factor, eta
+        self.verbose = verbose
+        self.is_fe = fe is not None
+        if self.is_fe:
+            self.owned = np.asarray(fe.layout.owned_nodes, np.int64)
+            self.dim = fe.dim
+            w = np.ones(len(self.owned))
+            for r in self.regions:
+                w = np.minimum(w, r.weights_all[self.owned])
+            self.w = w[:, None]
+            self.fixed = np.zeros((len(self.owned), self.dim), bool)
+            self.anderson = Anderson(fe.comm, depth=depth)
+        else:
+            self.owned = np.zeros(0, np.int64)
+            self.dim = None
+        self.dim = comm.allreduce(self.dim if self.dim is not None else 0, op=_max())
+        self.U = np.zeros((len(self.owned), self.dim))        # current iterate (owned nodes)
+        self.U_applied = None                                   # what the atoms last saw
+
+    # ------------------------------------------------------------------------ BCs
+    def set_dirichlet(self, node_ids, values, components=None) -> None:
+        """Prescribe displacements (Å) at global node ids (k,): values (k, c) or a constant,
+        for ``components`` (default all). Collective on comm (MD-only ranks pass anything).
+        Those dofs carry no coupled residual."""
+        if not self.is_fe:
+            return
+        ids = np.asarray(node_ids, np.int64)
+        comps = np.arange(self.dim) if components is None else np.atleast_1d(components)
+        vals = np.broadcast_to(np.asarray(values, float), (len(ids), len(comps)))
+        self.fe.set_dirichlet(ids, vals, components=comps)
+        mine = np.isin(ids, self.owned)
+        srt = np.argsort(self.owned)
+        rows = srt[np.searchsorted(self.owned[srt], ids[mine])]
+        self.fixed[np.ix_(rows, comps)] = True
+        self.U[np.ix_(rows, comps)] = vals[mine]
+
+    def set_displacements(self, U_owned: np.ndarray) -> None:
+        """Set the current FE iterate on this rank's owned nodes (n_owned, dim) Å."""
+        if self.is_fe:
+            self.U = np.array(U_owned, float).reshape(len(self.owned), self.dim)
+
+    # ------------------------------------------------------------------------ one map
+    def _to_atoms(self, core_from_fe: bool) -> None:
+        """Exchange step 1 for every region (collective on comm)."""
+        dU = None if self.U_applied is None else self.U - self.U_applied
+        both = np.hstack([self.U, self.U if dU is None else dU])
+        for r in self.regions:
+            r.plan(self.comm, self.owned)
+            vals = r.transfer.forward(both)
+            if r.md is not None:
+                d = self.dim
+                r.place_atoms(vals[:, :d], None if dU is None else vals[:, d:], core_from_fe)
+        self.U_applied = self.U.copy()
+
+    def _from_atoms(self) -> tuple[np.ndarray, float, float]:
+        """Exchange step 3: (Nᵀ f on owned nodes, max core force, max band force)."""
+        Fa = np.zeros((len(self.owned), self.dim))
+        fcore = fband = 0.0
+        for r in self.regions:
+            if r.md is not None:
+                r.local.evaluate()
+                part, c, b = r.atom_forces(r.transfer.n_needed)
+                fcore, fband = max(fcore, c), max(fband, b)
+            else:
+                part = np.zeros((0, self.dim))
+            Fa += r.transfer.reverse(part)
+        return Fa, fcore, fband
+
+    def _fe_residual(self, Fa: np.ndarray):
+        """(R, c) on owned nodes: blended residual and the corrective nodal forces."""
+        fe = self.fe
+        vec = fe.vector()
+        vec.setArray(self.U.reshape(-1))
+        r_int = (fe.internal_force(vec).getArray(readonly=True)
+                 - fe.f_ext.getArray(readonly=True)).reshape(-1, self.dim)
+        R = self.w * r_int - (1.0 - self.w) * Fa
+        c = (1.0 - self.w) * (r_int + Fa)
+        R[self.fixed] = 0.0
+        c[self.fixed] = 0.0
+        return R, c
+
+    def residual(self, core_from_fe: bool = True) -> dict:
+        """Coupled residual at the current U, without relaxing or iterating (collective).
+
+        With ``core_from_fe`` the core atoms are placed by the FE field too (the exact
+        homogeneous state of a patch test). Returns max |R_I| over non-Dirichlet FE nodes,
+        max |f| over core atoms and over band atoms (eV/Å), the same on every rank.
+        """
+        self._to_atoms(core_from_fe)
+        Fa, fcore, fband = self._from_atoms()
+        rmax = 0.0
+        if self.is_fe:
+            R, _ = self._fe_residual(Fa)
+            rmax = float(np.abs(R).max(initial=0.0))
+        mx = _max()
+        return {"fe": self.comm.allreduce(rmax, op=mx),
+                "core": self.comm.allreduce(fcore, op=mx),
+                "band": self.comm.allreduce(fband, op=mx)}
+
+    # ------------------------------------------------------------------------ load step
+    def solve(self) -> StepReport:
+        """Iterate to max(|R|, |f_core|) < tol; returns a :class:`StepReport`."""
+        history, md_its, fe_its = [], 0, 0
+        ftol = None
+        if self.is_fe:
+            self.anderson.reset()
+        for k in range(self.max_exchanges + 1):
+            self._to_atoms(core_from_fe=False)
+            prev = history[-1] if history else None
+            ftol = self.ftol_factor * self.tol if prev is None else max(
+                self.ftol_factor * self.tol, self.eta * prev)
+            for r in self.regions:
+                if r.md is not None:
+                    md_its += r.md.relax(ftol=ftol, style=self.relax_style)
+            Fa, fcore, _ = self._from_atoms()
+            rmax = 0.0
+            if self.is_fe:
+                R, c = self._fe_residual(Fa)
+                rmax = float(np.abs(R).max(initial=0.0))
+            res = self.comm.allreduce(max(rmax, fcore), op=_max())
+            history.append(res)
+            if self.verbose and self.comm.Get_rank() == 0:
+                print(f"exchange {k}: residual {res:.3e} eV/Å (MD ftol {ftol:.1e})", flush=True)
+            if res < self.tol or k == self.max_exchanges:
+                break
+            if self.is_fe:
+                self.fe.set_nodal_forces(self.owned, c)
+                G = self.fe.solve().getArray(readonly=True).reshape(-1, self.dim)
+                fe_its += self.fe.iterations
+                x = self.anderson.step(self.U.ravel(), (G - self.U).ravel())
+                self.U = x.reshape(-1, self.dim)
+                self.U[self.fixed] = G[self.fixed]
+        md_its = self.comm.allreduce(md_its, op=_max())
+        fe_its = self.comm.allreduce(fe_its, op=_max())
+        return StepReport(history[-1] < self.tol, len(history) - 1, history, md_its, fe_its)
+
+    # ------------------------------------------------------------------------ output
+    def atom_displacements(self, region: CoupledRegion, ids) -> np.ndarray:
+        """Displacements (k, 3) Å of atoms ``ids`` of ``region`` (collective on its MD
+        communicator; MDRegion.positions gathers them on every MD rank)."""
+        ids = np.asarray(ids, np.int64)
+        return region.md.positions(ids) - region.md.reference_positions(ids)
+
+
+def _max():
+    from mpi4py import MPI
+    return MPI.MAX
