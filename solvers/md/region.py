@@ -1,0 +1,217 @@
+"""One MD region: a LAMMPS instance on an MD communicator, driven by atom ID.
+
+:class:`MDRegion` is built from ASE ``Atoms`` (positions Å; the cell matters only in
+periodic directions), a :class:`~mdfe.potentials.lammps_potential.LammpsPotential` and a
+role per atom (:data:`CORE`, :data:`BAND`, :data:`PAD`). Atom IDs are 1..N in the order of
+the Atoms; the Atoms' positions are the reference (lattice) positions X.
+
+Collective methods (call on every rank of ``comm``; they return the same arrays, in the
+order of ``ids``, on every rank — atoms migrate between ranks, so everything is keyed by
+ID):
+
+- ``positions(ids)`` (n, 3) Å, unwrapped across periodic boundaries;
+- ``set_positions(ids, x)``;
+- ``forces(ids)`` (n, 3) eV/Å: the potential's forces at the current positions, never the
+  constrained ones (pad forces are meaningless: discard them);
+- ``energy()`` eV: total potential energy;
+- ``relax(ftol, style="fire", maxiter)``: minimise with the constraints below;
+- ``run(nsteps, dt)``: NVE dynamics with the same constraints.
+
+Not collective: ``reference_positions(ids)``, ``ids_with_role(role)``, ``roles``.
+
+Constraints during ``relax`` and ``run``: prescribed atoms (default: the pad; replace with
+``set_prescribed(ids)``) do not move; band atoms keep their z (sheets: out-of-plane motion
+only in the core). Sheets use ``boundary s s p`` with at least 2 r_cut of vacuum in z (or
+``s s s``); bulk regions may be periodic along z.
+"""
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+
+from mdfe.potentials.lammps_cell import create_system, open_lammps
+from mdfe.potentials.lammps_potential import LammpsPotential
+
+CORE, BAND, PAD = 0, 1, 2
+ROLE_NAMES = {"core": CORE, "band": BAND, "pad": PAD}
+_ID_CHUNK = 2000
+
+
+def _int_ptr(a: np.ndarray):
+    return a.ctypes.data_as(ctypes.POINTER(ctypes.c_int))
+
+
+class MDRegion:
+    """A LAMMPS region keyed by atom ID; see the module docstring for the contract."""
+
+    def __init__(self, atoms, potential: LammpsPotential, roles, comm=None,
+                 boundary: str = "s s p", vacuum_check: bool = True):
+        if comm is None:
+            from mpi4py import MPI
+            comm = MPI.COMM_WORLD
+        self.comm, self.potential, self.boundary = comm, potential, boundary
+        self.natoms = len(atoms)
+        self._reference = np.array(atoms.positions, float)
+        self.roles = self._parse_roles(roles)
+        flags = boundary.split()
+        if len(flags) != 3 or any(f not in ("p", "s", "f", "m") for f in flags):
+            raise ValueError(f"boundary {boundary!r}: give three of p, s, f, m")
+        lo, hi = self._box(atoms, flags, vacuum_check)
+        self._lmp = open_lammps(comm)
+        create_system(self._lmp, potential, np.diag(hi - lo), self._reference,
+                      atoms.get_chemical_symbols(), boundary, origin=lo,
+                      extra_commands=("timestep 0.001", "thermo_modify lost error"))
+        self._group("band", self.ids_with_role(BAND))
+        self.set_prescribed(self.ids_with_role(PAD))
+        self._dirty = True
+
+    # ---- construction helpers -------------------------------------------------------------
+    def _parse_roles(self, roles) -> np.ndarray:
+        roles = np.asarray(roles)
+        if roles.dtype.kind in "US":
+            bad = sorted(set(roles.tolist()) - set(ROLE_NAMES))
+            if bad:
+                raise ValueError(f"roles {bad}: allowed {sorted(ROLE_NAMES)}")
+            roles = np.array([ROLE_NAMES[r] for r in roles.tolist()], dtype=int)
+        roles = roles.astype(int)
+        if roles.shape != (self.natoms,):
+            raise ValueError(f"roles: need one per atom ({self.natoms}); got {roles.shape}")
+        if not np.isin(roles, (CORE, BAND, PAD)).all():
+            raise ValueError(f"roles: allowed values {CORE} (core), {BAND} (band), {PAD} (pad)")
+        return roles
+
+    def _box(self, atoms, flags, vacuum_check):
+        x = self._reference
+        lo, hi = x.min(axis=0) - 1.0, x.max(axis=0) + 1.0
+        cell = np.array(atoms.cell)
+        for d, flag in enumerate(flags):
+            if flag != "p":
+                continue
+            if np.abs(cell[d]).sum() - abs(cell[d, d]) > 1e-9 or cell[d, d] <= 0:
+                raise ValueError(f"periodic direction {'xyz'[d]} needs an orthogonal cell "
+                                 f"vector along it; got cell row {cell[d].tolist()}")
+            lo[d], hi[d] = 0.0, cell[d, d]
+            span = np.ptp(x[:, d])
+            if (x[:, d].min() < 0 or x[:, d].max() >= cell[d, d]):
+                raise ValueError(f"atoms lie outside the periodic cell along {'xyz'[d]}")
+            if d == 2 and vacuum_check and cell[d, d] - span < 2 * self.potential.cutoff - 1e-9:
+                raise ValueError(
+                    f"vacuum along z is {cell[d, d] - span:.3f} Å; a sheet with boundary "
+                    f"'{self.boundary}' needs ≥ 2 r_cut = {2 * self.potential.cutoff:.3f} Å "
+                    "(or use boundary 's s s')")
+        return lo, hi
+
+    def _group(self, name: str, ids) -> None:
+        ids = np.asarray(ids, dtype=int)
+        self._lmp.command(f"group {name} clear" if name in self._groups() else
+                          f"group {name} empty")
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = " ".join(map(str, ids[start:start + _ID_CHUNK]))
+            self._lmp.command(f"group {name} id {chunk}")
+
+    def _groups(self) -> list[str]:
+        return list(self._lmp.available_ids("group"))
+
+    # ---- non-collective queries -------------------------------------------------------------
+    @property
+    def ids(self) -> np.ndarray:
+        """All atom IDs, 1..N."""
+        return np.arange(1, self.natoms + 1)
+
+    def ids_with_role(self, role) -> np.ndarray:
+        """IDs of the atoms with ``role`` (CORE/BAND/PAD or 'core'/'band'/'pad')."""
+        role = ROLE_NAMES.get(role, role)
+        return np.flatnonzero(self.roles == role) + 1
+
+    def reference_positions(self, ids) -> np.ndarray:
+        """Reference (lattice) positions X (n, 3) Å of ``ids``."""
+        return self._reference[self._check_ids(ids) - 1]
+
+    def _check_ids(self, ids) -> np.ndarray:
+        ids = np.ascontiguousarray(ids, dtype=np.int32).ravel()
+        if ids.size and (ids.min() < 1 or ids.max() > self.natoms):
+            raise ValueError(f"atom IDs must lie in 1..{self.natoms}")
+        return ids
+
+    # ---- collective: state by ID ----------------------------------------------------------
+    def _gather(self, name: str, ids: np.ndarray, count: int, dtype: int):
+        data = self._lmp.gather_atoms_subset(name, dtype, count, len(ids), _int_ptr(ids))
+        return np.ctypeslib.as_array(data).reshape(len(ids), count).copy()
+
+    def positions(self, ids) -> np.ndarray:
+        """Current positions (n, 3) Å of ``ids``, unwrapped across periodic boundaries."""
+        ids = self._check_ids(ids)
+        if ids.size == 0:
+            return np.zeros((0, 3))
+        x = self._gather("x", ids, 3, 1)
+        image = self._gather("image", ids, 1, 0)[:, 0].astype(np.int64)
+        lmp = self._lmp
+        bits, mask, imax = (lmp.extract_setting(k) for k in ("IMGBITS", "IMGMASK", "IMGMAX"))
+        shifts = np.column_stack([((image >> (k * bits)) & mask) - imax for k in range(3)])
+        boxlo, boxhi = np.array(lmp.extract_box()[0]), np.array(lmp.extract_box()[1])
+        return x + shifts * (boxhi - boxlo)
+
+    def set_positions(self, ids, x) -> None:
+        """Move atoms ``ids`` to ``x`` (n, 3) Å (their image flags are reset)."""
+        ids = self._check_ids(ids)
+        x = np.ascontiguousarray(x, dtype=float).reshape(len(ids), 3)
+        lmp = self._lmp
+        lmp.scatter_atoms_subset("x", 1, 3, len(ids), _int_ptr(ids),
+                                 x.ctypes.data_as(ctypes.POINTER(ctypes.c_double)))
+        image = np.full(len(ids), lmp.extract_setting("IMGMAX") * (
+            1 + (1 << lmp.extract_setting("IMGBITS")) + (1 << lmp.extract_setting("IMG2BITS"))),
+            dtype=np.int32)
+        lmp.scatter_atoms_subset("image", 0, 1, len(ids), _int_ptr(ids), _int_ptr(image))
+        self._dirty = True
+
+    def _evaluate(self) -> None:
+        if self._dirty:
+            self._lmp.command("run 0")
+            self._dirty = False
+
+    def forces(self, ids) -> np.ndarray:
+        """Potential forces (n, 3) eV/Å on ``ids`` at the current positions."""
+        ids = self._check_ids(ids)
+        self._evaluate()
+        return self._gather("f", ids, 3, 1)
+
+    def energy(self) -> float:
+        """Total potential energy (eV) at the current positions."""
+        self._evaluate()
+        return float(self._lmp.get_thermo("pe"))
+
+    # ---- collective: constrained relaxation and dynamics -------------------------------
+    def set_prescribed(self, ids) -> None:
+        """Atoms ``ids`` keep their positions in ``relax`` and ``run`` (replaces the set)."""
+        self.prescribed = np.unique(self._check_ids(ids))
+        self._group("prescribed", self.prescribed)
+
+    def _constrained(self, commands: list[str]) -> None:
+        lmp = self._lmp
+        lmp.commands_list(["fix mdfe_prescribed prescribed setforce 0.0 0.0 0.0",
+                           "fix mdfe_bandz band setforce NULL NULL 0.0"]
+                          + commands + ["unfix mdfe_prescribed", "unfix mdfe_bandz"])
+        self._dirty = True
+
+    def relax(self, ftol: float = 1e-4, style: str = "fire", maxiter: int = 100000) -> int:
+        """Minimise to a force norm below ``ftol`` (eV/Å); returns the iterations used.
+
+        ``style``: a LAMMPS min_style (default fire: force-based, needs no total energy
+        consistency, as in a force-coupled scheme). Prescribed atoms fixed, band z fixed.
+        """
+        if style not in ("fire", "cg", "sd", "quickmin", "hftn"):
+            raise ValueError(f"style {style!r}: allowed fire, cg, sd, quickmin, hftn")
+        step0 = self._lmp.get_thermo("step")
+        self._constrained([f"min_style {style}",
+                           f"minimize 0.0 {float(ftol)!r} {int(maxiter)} {10 * int(maxiter)}"])
+        return int(self._lmp.get_thermo("step") - step0)
+
+    def run(self, nsteps: int, dt: float = 0.001) -> None:
+        """NVE dynamics for ``nsteps`` steps of ``dt`` ps, prescribed atoms and band z fixed."""
+        self._constrained([f"timestep {float(dt)!r}", "fix mdfe_nve all nve",
+                           f"run {int(nsteps)}", "unfix mdfe_nve"])
+
+    def close(self) -> None:
+        """Free the LAMMPS instance (collective)."""
+        self._lmp.close()

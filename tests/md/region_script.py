@@ -1,0 +1,47 @@
+"""Run by tests/md/test_region.py under mpirun: one MD region on COMM_WORLD.
+
+Perturbs a small graphene flake by a fixed in-plane pattern (IDs in a scrambled order),
+relaxes with the pad prescribed, and writes JSON (rank 0) with energies, forces and
+positions keyed by ID, so that runs on 1, 2, 3 ranks can be compared.
+"""
+import json
+import sys
+
+import numpy as np
+
+from mdfe.potentials.lammps_potential import LammpsPotential
+from mdfe.solvers.md.region import MDRegion
+from mdfe.solvers.md.structures import sheet
+from mpi4py import MPI
+
+
+def flake_roles(x):
+    """Pad: last 2.5 Å along x; band: the 3 Å before it; core: the rest."""
+    roles = np.zeros(len(x), int)
+    roles[x[:, 0] > x[:, 0].max() - 4.5] = 1
+    roles[x[:, 0] > x[:, 0].max() - 2.0] = 2
+    return roles
+
+
+def main(out):
+    pot = LammpsPotential.tersoff()
+    atoms = sheet("graphene", pot, 6, 3, a=2.492)
+    region = MDRegion(atoms, pot, flake_roles(atoms.positions))
+    order = np.random.default_rng(1).permutation(region.ids)
+    d = 0.04 * np.sin(np.arange(3 * len(order)).reshape(-1, 3) * 0.7)
+    d[:, 2] = 0.0
+    region.set_positions(order, region.reference_positions(order) + d)
+    res = {"energy0": region.energy(), "forces0": region.forces(region.ids).tolist(),
+           "positions0": region.positions(region.ids).tolist()}
+    res["iterations"] = region.relax(ftol=1e-5)
+    res.update(energy1=region.energy(), forces1=region.forces(region.ids).tolist(),
+               positions1=region.positions(region.ids).tolist(),
+               roles=region.roles.tolist(), ranks=MPI.COMM_WORLD.size)
+    if MPI.COMM_WORLD.rank == 0:
+        with open(out, "w") as fh:
+            json.dump(res, fh)
+    region.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
