@@ -1,0 +1,85 @@
+"""The input sets mdfe labels and ships, in labelling order (see potentials/data/README.md).
+
+``python -m mdfe.potentials.dft.datasets [DATA_DIR]`` (re)writes every set's input extxyz
+under DATA_DIR (default: potentials/data). The sets are deterministic (fixed seeds), so
+regenerating gives the same configurations and the same ``config_id`` values, and a
+resumed labelling run skips what is already labelled.
+
+Lattice constants (Å): graphene 2.467 (PBE with our settings, notes/dft.md); h-BN 2.512
+(published PBE 2.51; the labelled biaxial scan of the 2-atom cell checks it).
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import ase.io
+
+from .structures import armchair_ribbon, deformed, rattled, sheet_set, zigzag_ribbon
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+A_GRAPHENE = 2.467
+A_HBN = 2.512
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """One input set: its file (relative to the data folder) and how it is made."""
+
+    name: str
+    inputs: str
+    labelled: str
+    build: object
+
+
+def _carbon_bulk():
+    return sheet_set(A_GRAPHENE, ("C", "C"), {"2": 40, "8": 160, "18": 12}, seed=8,
+                     name="graphene")
+
+
+def _hbn_bulk():
+    return sheet_set(A_HBN, ("B", "N"), {"2": 30, "8": 120}, seed=9, name="hbn")
+
+
+def _carbon_edges():
+    import numpy as np
+    rng = np.random.default_rng(10)
+    out = []
+    for n in range(24):
+        make = zigzag_ribbon if n % 2 == 0 else armchair_ribbon
+        rib = make(A_GRAPHENE, ("C", "C"), 2, 2 if make is zigzag_ribbon else 1)
+        axis = 0 if make is zigzag_ribbon else 1  # strain along the ribbon
+        e = rng.uniform(-0.03, 0.20) if n >= 2 else 0.0
+        st = [0.0, 0.0, 0.0]
+        st[axis] = e
+        rib = deformed(rib, *st)
+        rib = rattled(rib, rng.uniform(0.02, 0.1), rng) if n >= 2 else rib
+        rib.info.setdefault("rattle", 0.0)
+        out.append(rib)
+    return out
+
+
+SETS = (
+    DataSet("carbon_bulk", "carbon/graphene_bulk.inputs.extxyz",
+            "carbon/graphene_bulk.extxyz", _carbon_bulk),
+    DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),
+    DataSet("carbon_edges", "carbon/graphene_edges.inputs.extxyz",
+            "carbon/graphene_edges.extxyz", _carbon_edges),
+)
+
+
+def write_inputs(data_dir: str | Path = DATA_DIR) -> list[Path]:
+    """Write every set's inputs under ``data_dir``; returns the paths written."""
+    paths = []
+    for ds in SETS:
+        path = Path(data_dir) / ds.inputs
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ase.io.write(path, ds.build(), format="extxyz")
+        paths.append(path)
+    return paths
+
+
+if __name__ == "__main__":
+    for p in write_inputs(*sys.argv[1:2]):
+        print(p)

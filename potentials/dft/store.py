@@ -1,0 +1,121 @@
+"""The labelled data set on disk: extxyz entries plus a JSON-lines list of failures.
+
+Every finished configuration becomes one extxyz frame (positions, cell, pbc, energy eV,
+forces eV/Å, stress eV/Å³, and info: ``config_id``, ``source``, ``source_index``, the
+input's own info, the back-end ``calc`` tag, ``wall_s`` and back-end metadata). A frame is
+added by writing old content + frame to a temporary file in the same folder, fsync, and
+``os.replace`` — so the file on disk always holds whole entries, even after SIGKILL or a
+power cut, and a concurrent reader (``git add``) never sees half an entry.
+A failed configuration (e.g. SCF not converged) becomes one JSON line in
+``<output>.failed.jsonl`` (same atomic write) with its id, source and the error.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import ase.io
+import numpy as np
+from ase import Atoms
+from ase.calculators.singlepoint import SinglePointCalculator
+
+from .calculators import Labels
+
+
+def config_id(atoms: Atoms) -> str:
+    """16-hex-digit fingerprint of an input configuration.
+
+    Hashes species, positions and cell (rounded to 1e-6 Å), pbc, the spin flag and the
+    initial moments — everything that defines the calculation apart from the settings.
+    """
+    h = hashlib.sha1()
+    h.update(np.asarray(atoms.numbers, dtype=np.int64).tobytes())
+    for arr in (atoms.positions, np.asarray(atoms.cell)):
+        h.update(np.round(np.asarray(arr, dtype=float) * 1e6).astype(np.int64).tobytes())
+    h.update(np.asarray(atoms.pbc, dtype=np.int8).tobytes())
+    h.update(b"spin" if atoms.info.get("spin", False) else b"nospin")
+    if "initial_magmoms" in atoms.arrays:
+        h.update(np.round(atoms.arrays["initial_magmoms"] * 1e6).astype(np.int64).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _atomic_append(path: Path, text: str) -> None:
+    """Make ``path`` hold its old content followed by ``text``, atomically (rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = path.read_bytes() if path.exists() else b""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(old + text.encode())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    dfd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+class LabelStore:
+    """An output extxyz (finished entries) and its ``.failed.jsonl`` (failed entries)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.failed_path = self.path.with_name(self.path.name + ".failed.jsonl")
+
+    def entries(self) -> list[Atoms]:
+        """The finished entries (with their SinglePointCalculator results)."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return []
+        return ase.io.read(self.path, index=":", format="extxyz")
+
+    def failures(self) -> list[dict]:
+        """The failure records, oldest first."""
+        if not self.failed_path.exists():
+            return []
+        return [json.loads(line) for line in self.failed_path.read_text().splitlines()
+                if line.strip()]
+
+    def done_ids(self, calc_tag: str) -> tuple[set[str], set[str]]:
+        """(ids of finished entries, ids of failed ones); refuses entries of other settings."""
+        done = set()
+        for i, at in enumerate(self.entries()):
+            tag = at.info.get("calc")
+            if tag != calc_tag:
+                raise ValueError(
+                    f"{self.path}: entry {i} was labelled with calc '{tag}', but this run "
+                    f"uses '{calc_tag}'; write to another output file")
+            done.add(at.info["config_id"])
+        failed = {rec["config_id"] for rec in self.failures()
+                  if rec.get("calc") == calc_tag}
+        return done, failed
+
+    def add(self, atoms: Atoms, labels: Labels, info: dict) -> None:
+        """Append one labelled configuration (``info`` goes into the frame's info)."""
+        out = Atoms(numbers=atoms.numbers, positions=atoms.positions, cell=atoms.cell,
+                    pbc=atoms.pbc)
+        if "initial_magmoms" in atoms.arrays:
+            out.set_initial_magnetic_moments(atoms.arrays["initial_magmoms"])
+        out.info.update(info)
+        out.info.update(labels.info)
+        results = {"energy": labels.energy, "free_energy": labels.energy,
+                   "forces": labels.forces}
+        if labels.stress is not None:
+            results["stress"] = labels.stress
+        out.calc = SinglePointCalculator(out, **results)
+        buf = io.StringIO()
+        ase.io.write(buf, out, format="extxyz")
+        _atomic_append(self.path, buf.getvalue())
+
+    def add_failure(self, record: dict) -> None:
+        """Append one failure record (a JSON object with at least config_id and calc)."""
+        _atomic_append(self.failed_path, json.dumps(record, sort_keys=True) + "\n")

@@ -1,0 +1,146 @@
+"""Input configurations of mdfe's DFT data sets (Å; strains dimensionless).
+
+Honeycomb sheets lie in the xy plane with a zigzag direction along x and an armchair
+direction along y, and ``vacuum`` Å of cell height along z. Cells: the 2-atom primitive
+cell, the 8-atom rectangular cell (2 a × √3 a) and the 18-atom 3×3 primitive supercell.
+A configuration is the cell deformed by F = I + ε (ε a symmetric in-plane strain; atoms
+move affinely) and then rattled by Gaussian displacements of standard deviation
+``rattle`` Å. ``info`` records ``config_type``, ``strain`` (εxx εyy εxy) and ``rattle``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from ase import Atoms
+
+SQRT3 = np.sqrt(3.0)
+
+
+def honeycomb(a: float, symbols: tuple[str, str], cell: str, vacuum: float) -> Atoms:
+    """A flat honeycomb sheet at lattice constant ``a`` (Å): cell '2', '8' or '18' atoms."""
+    s1, s2 = symbols
+    if cell == "2":
+        lat = np.array([[a, 0, 0], [a / 2, a * SQRT3 / 2, 0], [0, 0, vacuum]])
+        frac = [[0, 0, 0.5], [1 / 3, 1 / 3, 0.5]]
+        base = Atoms([s1, s2], scaled_positions=frac, cell=lat, pbc=True)
+        return base
+    if cell == "8":
+        d = a / SQRT3  # bond length
+        lat = np.array([[a, 0, 0], [0, a * SQRT3, 0], [0, 0, vacuum]])
+        pos = [[0, 0, 0], [0, d, 0], [a / 2, a * SQRT3 / 2, 0],
+               [a / 2, a * SQRT3 / 2 + d, 0]]
+        rect = Atoms([s1, s2, s1, s2], positions=np.array(pos) + [0, d / 2, vacuum / 2],
+                     cell=lat, pbc=True)
+        return rect.repeat((2, 1, 1))
+    if cell == "18":
+        return honeycomb(a, symbols, "2", vacuum).repeat((3, 3, 1))
+    raise ValueError(f"cell '{cell}': allowed '2', '8', '18'")
+
+
+def deformed(atoms: Atoms, exx: float, eyy: float, exy: float) -> Atoms:
+    """``atoms`` under the in-plane strain (εxx, εyy, εxy): F = I + ε, affine positions."""
+    F = np.eye(3)
+    F[0, 0] += exx
+    F[1, 1] += eyy
+    F[0, 1] = F[1, 0] = exy
+    out = atoms.copy()
+    out.set_cell(atoms.cell.array @ F.T, scale_atoms=True)
+    out.info["strain"] = np.array([exx, eyy, exy])
+    return out
+
+
+def rattled(atoms: Atoms, sigma: float, rng: np.random.Generator) -> Atoms:
+    """``atoms`` with Gaussian displacements of standard deviation ``sigma`` Å."""
+    out = atoms.copy()
+    out.positions += rng.normal(0.0, sigma, out.positions.shape)
+    out.info["rattle"] = sigma
+    return out
+
+
+def _strain(kind: str, rng: np.random.Generator) -> tuple[float, float, float]:
+    """A random in-plane strain of one kind, spanning compression to beyond fracture."""
+    if kind == "uniaxial_x":
+        return rng.uniform(-0.05, 0.25), rng.uniform(-0.05, 0.02), 0.0
+    if kind == "uniaxial_y":
+        return rng.uniform(-0.05, 0.02), rng.uniform(-0.05, 0.25), 0.0
+    if kind == "biaxial":
+        e = rng.uniform(-0.05, 0.20)
+        return e, e, 0.0
+    if kind == "shear":
+        return 0.0, 0.0, rng.uniform(-0.20, 0.20)
+    if kind == "mixed":
+        return rng.uniform(-0.05, 0.18), rng.uniform(-0.05, 0.18), rng.uniform(-0.12, 0.12)
+    raise ValueError(kind)
+
+
+KINDS = ("uniaxial_x", "uniaxial_y", "biaxial", "shear", "mixed")
+
+
+def sheet_set(a: float, symbols: tuple[str, str], counts: dict[str, int], seed: int,
+              vacuum: float = 14.0, name: str = "sheet") -> list[Atoms]:
+    """A strained + rattled sheet set: ``counts`` maps cell ('2', '8', '18') to a count.
+
+    The 2-atom cells start with systematic scans (biaxial ±3 % in 1 % steps for the
+    lattice constant; ±1 % uniaxial and shear for elastic constants), unrattled; the rest
+    cycle through :data:`KINDS` with random strains and rattles of 0.02–0.1 Å. Order: all
+    2-atom cells, then 8-atom, then 18-atom, so a partly labelled set is balanced.
+    """
+    rng = np.random.default_rng(seed)
+    out = []
+    for cell, count in counts.items():
+        base = honeycomb(a, symbols, cell, vacuum)
+        made = []
+        if cell == "2":
+            scans = [(e, e, 0.0) for e in np.arange(-0.03, 0.0301, 0.01)]
+            scans += [(e, 0.0, 0.0) for e in (-0.01, 0.01)] + \
+                     [(0.0, e, 0.0) for e in (-0.01, 0.01)] + [(0.0, 0.0, 0.01)]
+            for st in scans[:count]:
+                at = deformed(base, *st)
+                at.info.update(config_type=f"{name}_scan", rattle=0.0)
+                made.append(at)
+        while len(made) < count:
+            kind = KINDS[len(made) % len(KINDS)]
+            at = rattled(deformed(base, *_strain(kind, rng)), rng.uniform(0.02, 0.1), rng)
+            at.info["config_type"] = f"{name}_{kind}"
+            made.append(at)
+        out += made
+    return out
+
+
+def _rectangular(a: float, symbols: tuple[str, str], vacuum: float) -> Atoms:
+    """The 4-atom rectangular cell a × √3 a (zigzag along x)."""
+    base = honeycomb(a, symbols, "8", vacuum)[:4]
+    base.set_cell([a, a * SQRT3, vacuum], scale_atoms=False)
+    return base
+
+
+def zigzag_ribbon(a: float, symbols: tuple[str, str], rows: int, periods: int,
+                  vacuum: float = 12.0, sheet_vacuum: float = 14.0) -> Atoms:
+    """Bare zigzag-edged ribbon along x: ``rows`` rectangular cells wide (4·rows·periods
+    atoms), ``vacuum`` Å across y. Spin-polarised, edge atoms start at +1/−1 μB
+    (antiferromagnetic across the ribbon, the PBE ground state for graphene)."""
+    base = _rectangular(a, symbols, sheet_vacuum)
+    base.positions[:, 1] -= a / SQRT3  # cell boundary across the bonds parallel to y,
+    base.wrap()                        # so each edge atom loses one bond (not two)
+    rib = base.repeat((periods, rows, 1))
+    cell = rib.cell.array.copy()
+    cell[1, 1] += vacuum
+    rib.set_cell(cell, scale_atoms=False)
+    y = rib.positions[:, 1]
+    mag = np.zeros(len(rib))
+    mag[np.isclose(y, y.min(), atol=0.1)] = 1.0
+    mag[np.isclose(y, y.max(), atol=0.1)] = -1.0
+    rib.set_initial_magnetic_moments(mag)
+    rib.info.update(config_type="zigzag_ribbon", spin=True)
+    return rib
+
+
+def armchair_ribbon(a: float, symbols: tuple[str, str], cols: int, periods: int,
+                    vacuum: float = 12.0, sheet_vacuum: float = 14.0) -> Atoms:
+    """Bare armchair-edged ribbon along y: ``cols`` rectangular cells wide, ``vacuum`` Å
+    across x; spin-unpolarised (armchair edges are non-magnetic in PBE)."""
+    rib = _rectangular(a, symbols, sheet_vacuum).repeat((cols, periods, 1))
+    cell = rib.cell.array.copy()
+    cell[0, 0] += vacuum
+    rib.set_cell(cell, scale_atoms=False)
+    rib.info.update(config_type="armchair_ribbon", spin=False)
+    return rib
