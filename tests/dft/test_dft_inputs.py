@@ -1,0 +1,100 @@
+"""DFT settings (k-point grids, vacuum axes, cutoffs, file errors) and input structures."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from ase.neighborlist import neighbor_list
+
+from mdfe.potentials.dft.settings import (DEFAULT_SETTINGS, SettingsError, kpoint_grid,
+                                          load_settings, vacuum_axes)
+from mdfe.potentials.dft.structures import (armchair_ribbon, deformed, honeycomb,
+                                            sheet_set, zigzag_ribbon)
+
+A = 2.467
+
+
+def test_shipped_settings_and_kpoint_grids():
+    s = load_settings(DEFAULT_SETTINGS)
+    # |b1| of the primitive cell is 2/(sqrt(3) a) = 0.468 1/Å -> 2π·4·0.468 = 11.8 -> 12.
+    assert kpoint_grid(honeycomb(A, ("C", "C"), "2", 14.0), 4.0, 6.0) == (12, 12, 1)
+    assert kpoint_grid(honeycomb(A, ("C", "C"), "8", 14.0), 4.0, 6.0) == (6, 6, 1)
+    assert kpoint_grid(honeycomb(A, ("C", "C"), "18", 14.0), 4.0, 6.0) == (4, 4, 1)
+    # a 4.934 Å periodic ribbon axis: 2π·4/4.934 = 5.09 -> 6; vacuum across it -> 1.
+    assert kpoint_grid(zigzag_ribbon(A, ("C", "C"), 2, 2), 4.0, 6.0) == (6, 1, 1)
+    assert kpoint_grid(armchair_ribbon(A, ("C", "C"), 2, 1), 4.0, 6.0) == (1, 6, 1)
+    bn = honeycomb(2.512, ("B", "N"), "2", 14.0)
+    assert s.cutoff_for(bn) == 700.0 and s.cutoff_for(honeycomb(A, ("C", "C"), "2", 14)) \
+        == 500.0
+    with pytest.raises(SettingsError, match=r"no \[cutoff\] entry for element\(s\) \['Si'\]"):
+        s.cutoff_for(honeycomb(A, ("Si", "Si"), "2", 14.0))
+
+
+def test_vacuum_axes_measures_true_gap():
+    sheet = honeycomb(A, ("C", "C"), "2", 7.0)
+    assert vacuum_axes(sheet, 6.0) == [False, False, True]
+    assert vacuum_axes(sheet, 7.5) == [False, False, False]  # only 7 Å of vacuum
+
+
+@pytest.mark.parametrize("text, message", [
+    ("xc = 'PBE'\n", "missing key 'smearing'"),
+    ("xc='PBE'\nsmearing=-0.1\nkpoint_density=4\nvacuum_gap=6\nmax_scf_iterations=300\n"
+     "default_initial_magmom=0.5\n[cutoff]\nC=500\n", r"'smearing' = -0.1 must be > 0.0"),
+    ("xc='PBE'\nsmearing=0.1\nkpoint_density=4\nvacuum_gap=6\nmax_scf_iterations=3.5\n"
+     "default_initial_magmom=0.5\n[cutoff]\nC=500\n", "'max_scf_iterations' = 3.5 must be"),
+    ("xc='PBE'\nsmearing=0.1\nkpoint_density=4\nvacuum_gap=6\nmax_scf_iterations=30\n"
+     "default_initial_magmom=0.5\n[cutoff]\nXx=500\n", "key 'Xx' is not an element"),
+    ("xc='PBE'\nsmearing=0.1\nkpoints=4\n", r"unknown key\(s\) \['kpoints'\]"),
+])
+def test_bad_settings_name_file_and_key(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(SettingsError, match=message) as err:
+        load_settings(path)
+    assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize("cell, n", [("2", 2), ("8", 8), ("18", 18)])
+def test_honeycomb_cells_are_perfect(cell, n):
+    at = honeycomb(A, ("B", "N"), cell, 14.0)
+    i, j, d = neighbor_list("ijd", at, 1.7)
+    assert len(at) == n and np.all(np.bincount(i, minlength=n) == 3)
+    np.testing.assert_allclose(d, A / math.sqrt(3), rtol=1e-12)
+    assert np.all(at.numbers[i] != at.numbers[j])  # B bonds only to N
+    assert at.get_volume() / 14.0 == pytest.approx(n / 2 * A**2 * math.sqrt(3) / 2)
+
+
+def test_strain_is_applied_as_deformation_gradient():
+    at = honeycomb(A, ("C", "C"), "8", 14.0)
+    # uniaxial 10 % along x (zigzag): the bonds along y keep length d; the other two
+    # families stretch to sqrt((1.1·a/2)² + (d/2)²).
+    d = A / math.sqrt(3)
+    i, j, dist = neighbor_list("ijd", deformed(at, 0.10, 0.0, 0.0), 1.9)
+    np.testing.assert_allclose(sorted(set(np.round(dist, 9))),
+                               sorted({round(d, 9), round(math.hypot(1.1 * A / 2, d / 2), 9)}))
+    sheared = deformed(at, 0.0, 0.0, 0.05)
+    assert sheared.cell[0, 1] == pytest.approx(0.05 * at.cell[0, 0])
+
+
+def test_ribbon_edges_two_fold_and_spin_start():
+    zz = zigzag_ribbon(A, ("C", "C"), 3, 2)
+    i = neighbor_list("i", zz, 1.6)
+    coord = np.bincount(i, minlength=len(zz))
+    assert sorted(set(coord)) == [2, 3] and np.sum(coord == 2) == 4  # 2 per edge per period
+    mag = zz.get_initial_magnetic_moments()
+    assert set(mag[coord == 2]) == {1.0, -1.0} and not mag[coord == 3].any()
+    assert zz.info["spin"] is True
+    ac = armchair_ribbon(A, ("C", "C"), 3, 1)
+    coord = np.bincount(neighbor_list("i", ac, 1.6), minlength=len(ac))
+    assert np.sum(coord == 2) == 4 and ac.info["spin"] is False  # one dimer per edge
+
+
+def test_sheet_set_spans_compression_to_beyond_fracture():
+    frames = sheet_set(A, ("C", "C"), {"2": 20, "8": 40}, seed=3)
+    strains = np.array([f.info["strain"] for f in frames])
+    rattles = np.array([f.info["rattle"] for f in frames])
+    assert strains[:, :2].min() < -0.03 and strains[:, :2].max() > 0.2
+    assert np.abs(strains[:, 2]).max() > 0.1
+    assert rattles[12:].min() >= 0.02 and rattles.max() <= 0.1
+    assert [len(f) for f in frames] == [2] * 20 + [8] * 40
