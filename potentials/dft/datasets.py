@@ -16,7 +16,8 @@ from pathlib import Path
 
 import ase.io
 
-from .structures import armchair_ribbon, deformed, rattled, sheet_set, zigzag_ribbon
+from .structures import (armchair_ribbon, deformed, honeycomb, rattled, sheet_set,
+                         zigzag_ribbon)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 A_GRAPHENE = 2.467
@@ -60,9 +61,33 @@ def _carbon_edges():
     return out
 
 
+def elastic_set(a: float, symbols: tuple[str, str], name: str):
+    """What the 2-atom scans of the bulk sets lack for clamped- and relaxed-ion 2D elastic
+    constants: shear −1 %, and the second atom displaced by 0.02 Å along x and along y
+    (the force constants of the inner shift)."""
+    base = honeycomb(a, symbols, "2", 14.0)
+    out = [deformed(base, 0.0, 0.0, -0.01)]
+    for axis in (0, 1):
+        at = deformed(base, 0.0, 0.0, 0.0)
+        at.positions[1, axis] += ELASTIC_DISPLACEMENT
+        at.info["displacement"] = ELASTIC_DISPLACEMENT
+        out.append(at)
+    for at in out:
+        at.info.update(config_type=f"{name}_scan", rattle=0.0)
+    return out
+
+
+ELASTIC_DISPLACEMENT = 0.02  # Å
+
+
 SETS = (
+    DataSet("carbon_elastic", "carbon/graphene_elastic.inputs.extxyz",
+            "carbon/graphene_elastic.extxyz",
+            lambda: elastic_set(A_GRAPHENE, ("C", "C"), "graphene")),
     DataSet("carbon_bulk", "carbon/graphene_bulk.inputs.extxyz",
             "carbon/graphene_bulk.extxyz", _carbon_bulk),
+    DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
+            lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
     DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),
     DataSet("carbon_edges", "carbon/graphene_edges.inputs.extxyz",
             "carbon/graphene_edges.extxyz", _carbon_edges),
