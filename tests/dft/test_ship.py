@@ -1,0 +1,78 @@
+"""Training a shipped potential from stored data + config: config checks, split, report."""
+from __future__ import annotations
+
+import json
+
+import ase.io
+import pytest
+from ase.calculators.emt import EMT
+
+from mdfe.potentials.dft.datasets import elastic_set
+from mdfe.potentials.dft.sheet_constants import relabel
+from mdfe.potentials.dft.ship import fit, load_config, split
+from mdfe.potentials.dft.structures import sheet_set
+
+A_EMT = 2.2904  # EMT's graphene-like minimum (tests/dft/test_sheet_constants.py)
+
+CONFIG = """name = "t"
+species = ["C"]
+lattice_constant = 2.2904
+[data]
+"d.extxyz" = {n}
+[split]
+test_fraction = 0.25
+seed = 0
+[mtp]
+level = 4
+min_dist = 0.9
+max_dist = 4.0
+radial_basis_size = 6
+[train]
+max_iter = 3
+seed = 1
+stress_weight = 0.0
+"""
+
+
+@pytest.fixture
+def emt_data(tmp_path):
+    frames = sheet_set(A_EMT, ("C", "C"), {"2": 16, "8": 8}, seed=2, name="g") + \
+        elastic_set(A_EMT, ("C", "C"), "g")
+    for i, f in enumerate(frames):
+        f.info["config_id"] = f"{i:04d}"
+    ase.io.write(tmp_path / "d.extxyz", relabel(frames, EMT()))
+    return tmp_path, len(frames)
+
+
+def test_config_errors_name_file_and_key(emt_data):
+    d, n = emt_data
+    (d / "c.toml").write_text(CONFIG.format(n=n).replace('"d.extxyz"', '"x.extxyz"'))
+    with pytest.raises(ValueError, match=r"c\.toml: \[data\] file x\.extxyz does not exist"):
+        load_config(d / "c.toml")
+    (d / "c.toml").write_text(CONFIG.format(n=n).replace("lattice_constant", "a0"))
+    with pytest.raises(ValueError, match=r"missing keys \['lattice_constant'\], unknown "
+                       r"keys \['a0'\]"):
+        load_config(d / "c.toml")
+
+
+def test_split_keeps_scans_in_training_and_is_seeded(emt_data):
+    d, n = emt_data
+    frames = ase.io.read(d / "d.extxyz", ":")
+    train, test = split(frames, 0.25, seed=0)
+    assert len(train) + len(test) == n
+    assert all(not f.info["config_type"].endswith("_scan") for f in test)
+    assert len(test) == round(0.25 * (n - 15))  # 12 scans + 3 elastic entries train
+    assert [f.info["config_id"] for f in split(frames, 0.25, seed=0)[1]] == \
+        [f.info["config_id"] for f in test]
+
+
+def test_fit_writes_potential_and_report(emt_data):
+    d, n = emt_data
+    (d / "c.toml").write_text(CONFIG.format(n=n))
+    report = fit(d / "c.toml")
+    assert (d / "t.mtp").exists() and (d / "t.report.md").exists()
+    saved = json.loads((d / "t.report.json").read_text())
+    assert saved["n_train"] + saved["n_test"] == n and saved["iterations"] == 3
+    # the DFT side of the sheet report is the labels' own constants: EMT's a*
+    assert report["sheet"]["dft"]["a"] == pytest.approx(A_EMT, rel=1e-3)
+    assert set(report["sheet"]["potential"]["relaxed"]) >= {"C11", "C12", "C66"}
