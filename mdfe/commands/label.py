@@ -1,7 +1,9 @@
 """``mdfe label``: label configurations (extxyz) with DFT or any ASE calculator.
 
 Resumable: run the same command again to continue; finished and failed entries are
-skipped. Serial (one process); use OPENBLAS_NUM_THREADS=1 for one core.
+skipped. Serial (one process); use OPENBLAS_NUM_THREADS=1 for one core. Exit status 0 when
+every configuration attempted in this run was labelled, 3 when some failed (recorded in
+OUTPUT.failed.jsonl).
 """
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from mdfe.potentials.dft.labelling import label
 from mdfe.potentials.dft.settings import DEFAULT_SETTINGS, load_settings
 
 NAME = "label"
-HELP = "label configurations (extxyz) with energies, forces and stresses; resumable"
+HELP = ("label configurations (extxyz) with energies, forces and stresses; resumable; "
+        "exit status 3 if some failed")
 
 
 def add_arguments(parser) -> None:
