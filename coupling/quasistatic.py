@@ -59,13 +59,20 @@ class CoupledRegion:
         self.X = np.asarray(X, float)[order]
         self.roles = np.asarray(roles)[order]
         sub = None if sublattice is None else np.asarray(sublattice)[order]
-        self.weights_all = node_weights(mesh.nodes, mesh.elements, geometry)
+        w = node_weights(mesh.nodes, mesh.elements, geometry)
+        # nodes whose shape functions touch no prescribed (band/pad) atom do not act on the
+        # atoms: they carry the continuum equation (a harmonic extension into the core)
+        slaved = self.roles != CORE
+        touched = np.zeros(len(mesh.nodes), bool)
+        touched[np.unique(locator.locate(self.X[slaved, :dim])[1])] = True
+        self.weights_all = np.where(touched, w, 1.0)
         self.hs = None
         if md is not None:
             elem, nodes, shape = locator.locate(self.X[:, :dim])
             self.hs = Handshake(self.ids, self.X[:, :dim], elem, nodes, shape, mesh.nodes,
                                 sublattice=sub, shift=shift)
             self.local = LocalAtoms(md)
+            md.set_prescribed(self.ids[self.roles != CORE])   # band and pad follow the FE
         self.node_X = mesh.nodes
         self._plan_ids = None
 
@@ -150,9 +157,10 @@ class QuasiStaticCoupling:
     """
 
     def __init__(self, comm, fe, regions, tol: float = 1e-6, max_exchanges: int = 200,
-                 depth: int = 5, relax_style: str = "fire", ftol_factor: float = 0.1,
-                 eta: float = 0.05, verbose: bool = False):
-        self.comm, self.fe, self.regions = comm, fe, list(regions)
+                 depth: int = 10, relax_style: str = "fire", ftol_factor: float = 0.1,
+                 eta: float = 1e-4, verbose: bool = False):
+        self.comm = comm.Dup()              # own context: no clash with LAMMPS or PETSc traffic
+        self.fe, self.regions = fe, list(regions)
         if not tol > 0:
             raise ValueError(f"tol must be a positive force in eV/Å, got {tol}")
         self.tol, self.max_exchanges = tol, int(max_exchanges)
@@ -167,7 +175,7 @@ class QuasiStaticCoupling:
                 w = np.minimum(w, r.weights_all[self.owned])
             self.w = w[:, None]
             self.fixed = np.zeros((len(self.owned), self.dim), bool)
-            self.anderson = Anderson(fe.comm, depth=depth)
+            self.anderson = Anderson(fe.comm, depth=depth, cond_max=1e16)
         else:
             self.owned = np.zeros(0, np.int64)
             self.dim = None

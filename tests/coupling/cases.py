@@ -15,6 +15,7 @@ import numpy as np
 import mdfe  # noqa: F401
 from mdfe.coupling.geometry import OUTSIDE, Outline, RegionGeometry
 from mdfe.potentials.lammps_potential import LammpsPotential
+from mdfe.potentials.properties.unit_cells import bulk_primitive, hexagonal_primitive
 from mdfe.solvers.fe.mesh import box_mesh
 from mdfe.solvers.md.structures import bulk_crystal, relaxed_lattice_constant, sheet
 
@@ -28,6 +29,7 @@ class Case:
     roles: list          # (n,) role codes per region
     material: str        # "graphene" or an element symbol (bulk)
     a: float             # lattice constant, Å
+    unit_cell: object    # primitive cell for the Cauchy–Born law
 
 
 def _region_atoms(crystal, geom, dim):
@@ -53,7 +55,8 @@ def graphene_case(n_regions: int = 1, h: float = 2.5) -> Case:
     geoms = [RegionGeometry(Outline.box(c - 3.0, c + 3.0), band_width=5.0, pad_width=4.5,
                             blend_width=1.5, name=f"md{i}") for i, c in enumerate(centres)]
     parts = [_region_atoms(crystal, g, 2) for g in geoms]
-    return Case(pot, mesh, geoms, [p[0] for p in parts], [p[1] for p in parts], "graphene", a)
+    return Case(pot, mesh, geoms, [p[0] for p in parts], [p[1] for p in parts], "graphene", a,
+                hexagonal_primitive("graphene", a))
 
 
 @functools.lru_cache(maxsize=None)
@@ -72,4 +75,24 @@ def fcc_case(n_regions: int = 1, h: float = 2.25) -> Case:
     geoms = [RegionGeometry(Outline.box(c - 2.0, c + 2.0), band_width=rc, pad_width=2 * rc,
                             blend_width=1.0, name=f"md{i}") for i, c in enumerate(centres)]
     parts = [_region_atoms(crystal, g, 3) for g in geoms]
-    return Case(pot, mesh, geoms, [p[0] for p in parts], [p[1] for p in parts], "Cu", a)
+    return Case(pot, mesh, geoms, [p[0] for p in parts], [p[1] for p in parts], "Cu", a,
+                bulk_primitive("Cu", "fcc", a))
+
+
+def split(comm, layout, n_regions):
+    """(fe_comm or None, [md_comm or None per region]) on ``comm``: ``shared`` puts every
+    group on every rank; ``disjoint`` puts the FE on rank 0 and the MD regions on the
+    other ranks (round robin; a region shares a rank when there are too few)."""
+    size, rank = comm.Get_size(), comm.Get_rank()
+    if layout == "shared" or size == 1:
+        return comm, [comm] * n_regions
+    from mpi4py import MPI
+    fe = comm.Split(0 if rank == 0 else MPI.UNDEFINED, rank)
+    mds = []
+    md_ranks = np.arange(1, size)
+    for r in range(n_regions):
+        mine = md_ranks[r % len(md_ranks)::n_regions] if len(md_ranks) >= n_regions \
+            else md_ranks[r % len(md_ranks):r % len(md_ranks) + 1]
+        mds.append(comm.Split(0 if rank in mine else MPI.UNDEFINED, rank))
+    return (fe if fe != MPI.COMM_NULL else None), [m if m != MPI.COMM_NULL else None
+                                                    for m in mds]

@@ -18,18 +18,18 @@ from mdfe.potentials.lammps_cell import create_system, open_lammps
 from mdfe.potentials.properties.unit_cells import bulk_primitive, hexagonal_rectangular
 
 
-def homogeneous_positions(region, H, law) -> np.ndarray:
-    """Exact positions (n, 3) Å of ``region``'s atoms at F = 1 + H (H: (dim, dim))."""
+def homogeneous_positions(X, sublattice, H, law) -> np.ndarray:
+    """Exact positions (n, 3) Å at F = 1 + H (H: (dim, dim)) of atoms with reference sites
+    X (n, 3) Å and sublattice labels (n,) (ignored for a Bravais lattice)."""
     dim = len(H)
-    x = region.X.copy()
-    x[:, :dim] += region.X[:, :dim] @ H.T
+    x = np.array(X, float)
+    x[:, :dim] += x[:, :dim] @ H.T
     if law.shift is not None:
         F = np.eye(dim) + H
         cb = law.cb
         xi = cb.xi(F[None])[0] - cb.xi(np.eye(dim)[None])[0]          # (nb, 3)
         basis_of_sub = np.argsort(cb.unit_cell.sublattice)
-        sub = region.hs.sublattice if region.hs is not None else None
-        x[:, :dim] += xi[basis_of_sub[sub], :dim]
+        x[:, :dim] += xi[basis_of_sub[np.asarray(sublattice)], :dim]
     return x
 
 
