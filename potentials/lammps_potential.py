@@ -91,7 +91,8 @@ class LammpsPotential:
     def tersoff(cls, elements=("C",), file: str | Path = "BNC.tersoff") -> "LammpsPotential":
         """``pair_style tersoff`` with a Tersoff file; cutoff = max R + D over the elements."""
         path = wheel_potential_file(file)
-        rows = [w for w in _data_lines(path) if len(w) == 17]
+        words = [w for line in _data_lines(path) for w in line]
+        rows = [words[i:i + 17] for i in range(0, len(words) - 16, 17)]
         elements = _check_elements(elements, {w[0] for w in rows}, path)
         cut = max(float(w[13]) + float(w[14]) for w in rows
                   if all(e in elements for e in w[:3]))

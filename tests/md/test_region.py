@@ -81,7 +81,7 @@ def test_same_results_on_1_2_3_ranks(run_mpi, tmp_path):
     # constraints: pad did not move, band kept z, core converged below ftol
     np.testing.assert_allclose(x1[roles == PAD], x0[roles == PAD], atol=1e-12)
     np.testing.assert_allclose(x1[roles == BAND][:, 2], x0[roles == BAND][:, 2], atol=1e-12)
-    assert np.linalg.norm(f1[roles == CORE]) < 1e-5
+    assert np.linalg.norm(f1[roles == CORE]) < 1e-4
     assert ref["energy1"] < ref["energy0"]
     for n in (2, 3):
         assert runs[n]["ranks"] == n
