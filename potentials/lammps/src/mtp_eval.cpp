@@ -5,44 +5,79 @@
 #include <cmath>
 #include <map>
 #include <tuple>
+#include <utility>
 
 namespace mdfe_mtp {
+
+namespace {
+
+/// CSR grouping: entries (key, term) -> terms ordered by key, first[k] .. first[k+1].
+template <typename T>
+void group_by(int nkeys, const std::vector<std::pair<int, T>> &entries, std::vector<T> &out,
+              std::vector<int> &first)
+{
+  first.assign(nkeys + 1, 0);
+  for (const auto &e : entries) ++first[e.first + 1];
+  for (int k = 0; k < nkeys; ++k) first[k + 1] += first[k];
+  out.resize(entries.size());
+  std::vector<int> fill(first.begin(), first.end() - 1);
+  for (const auto &e : entries) out[fill[e.first]++] = e.second;
+}
+
+}    // namespace
+
+/// start + sum_e mult_e x[a_e] y[b_e] over the n terms t
+double MTPEvaluator::contract(const Term *t, int n, const double *x, const double *y,
+                              double start)
+{
+  for (int e = 0; e < n; ++e) start += t[e].mult * x[t[e].a] * y[t[e].b];
+  return start;
+}
 
 MTPEvaluator::MTPEvaluator(const MTPModel &mdl) :
     nspecies_(mdl.species_count), nrb_(mdl.radial_basis_size), nrf_(mdl.radial_funcs_count),
     nmom_(mdl.alpha_moments_count), nbasic_(static_cast<int>(mdl.alpha_index_basic.size())),
     maxpow_(0), scaling_(mdl.scaling), min_dist_(mdl.min_dist), max_dist_(mdl.max_dist),
     radial_coeffs_(mdl.radial_coeffs), species_coeffs_(mdl.species_coeffs),
-    moment_coeffs_(mdl.moment_coeffs), mapping_(mdl.alpha_moment_mapping)
+    moment_coeffs_(mdl.moment_coeffs), mapping_(mdl.alpha_moment_mapping), seed_(nmom_, 0.0)
 {
+  for (size_t a = 0; a < mapping_.size(); ++a) seed_[mapping_[a]] += moment_coeffs_[a];
+  std::vector<std::pair<int, Term>> fwd, adj;
   for (const auto &t : mdl.alpha_index_times) {
-    t_i1_.push_back(t[0]);
-    t_i2_.push_back(t[1]);
-    t_mult_.push_back(static_cast<double>(t[2]));
-    t_i3_.push_back(t[3]);
+    const double mult = t[2];
+    fwd.push_back({t[3], Term{t[0], t[1], mult}});
+    adj.push_back({t[0], Term{t[3], t[1], mult}});    // dm[t3]/dm[t0] = mult m[t1]
+    adj.push_back({t[1], Term{t[3], t[0], mult}});
   }
-  // distinct monomials (a, b, c), in order of first use
+  group_by(nmom_, fwd, fwd_terms_, fwd_first_);
+  group_by(nmom_, adj, adj_terms_, adj_first_);
+
+  // monomials of the basic moments, in order of first use, then closed under lowering
   std::map<std::tuple<int, int, int>, int> mono_id;
+  auto add_mono = [&](int a, int b, int c) {
+    auto it = mono_id.find({a, b, c});
+    if (it != mono_id.end()) return it->second;
+    const int id = static_cast<int>(mono_a_.size());
+    mono_id.emplace(std::make_tuple(a, b, c), id);
+    mono_a_.push_back(a);
+    mono_b_.push_back(b);
+    mono_c_.push_back(c);
+    maxpow_ = std::max({maxpow_, a, b, c});
+    return id;
+  };
   for (const auto &b : mdl.alpha_index_basic) {
-    const auto key = std::make_tuple(b[1], b[2], b[3]);
-    auto it = mono_id.find(key);
-    if (it == mono_id.end()) {
-      it = mono_id.emplace(key, static_cast<int>(mono_a_.size())).first;
-      mono_a_.push_back(b[1]);
-      mono_b_.push_back(b[2]);
-      mono_c_.push_back(b[3]);
-      maxpow_ = std::max({maxpow_, b[1], b[2], b[3]});
-    }
     basic_mu_.push_back(b[0]);
-    basic_mono_.push_back(it->second);
+    basic_mono_.push_back(add_mono(b[1], b[2], b[3]));
   }
-  const int nmono = static_cast<int>(mono_a_.size());
-  mono_first_.assign(nmono + 1, 0);
-  for (int m : basic_mono_) ++mono_first_[m + 1];
-  for (int m = 0; m < nmono; ++m) mono_first_[m + 1] += mono_first_[m];
-  mono_basic_.resize(nbasic_);
-  std::vector<int> fill(mono_first_.begin(), mono_first_.end() - 1);
-  for (int b = 0; b < nbasic_; ++b) mono_basic_[fill[basic_mono_[b]]++] = b;
+  for (size_t m = 0; m < mono_a_.size(); ++m) {    // grows while iterating: closure
+    const int a = mono_a_[m], b = mono_b_[m], c = mono_c_[m];
+    mono_lower_.push_back(a > 0 ? add_mono(a - 1, b, c) : -1);
+    mono_lower_.push_back(b > 0 ? add_mono(a, b - 1, c) : -1);
+    mono_lower_.push_back(c > 0 ? add_mono(a, b, c - 1) : -1);
+  }
+  std::vector<std::pair<int, int>> by_mono;
+  for (int b = 0; b < nbasic_; ++b) by_mono.push_back({basic_mono_[b], b});
+  group_by(static_cast<int>(mono_a_.size()), by_mono, mono_basic_, mono_first_);
   m_.resize(nmom_);
   w_.resize(nmom_);
 }
@@ -130,7 +165,7 @@ void MTPEvaluator::forward(int zi, int n, const double *rij, const int *zj)
     double *out = mono_.data() + static_cast<size_t>(m) * c;
     for (int j = 0; j < n; ++j) out[j] = ax[j] * by[j] * cz2[j];
   }
-  // basic moments, then contractions in file order
+  // basic moments, then contracted moments in index order (factors have lower indices)
   for (int b = 0; b < nbasic_; ++b) {
     const double *fr = f_.data() + basic_mu_[b] * c;
     const double *mo = mono_.data() + static_cast<size_t>(basic_mono_[b]) * c;
@@ -138,32 +173,28 @@ void MTPEvaluator::forward(int zi, int n, const double *rij, const int *zj)
     for (int j = 0; j < n; ++j) s += fr[j] * mo[j];
     m_[b] = s;
   }
-  std::fill(m_.begin() + nbasic_, m_.end(), 0.0);
-  const int nt = static_cast<int>(t_i3_.size());
-  for (int t = 0; t < nt; ++t) m_[t_i3_[t]] += t_mult_[t] * m_[t_i1_[t]] * m_[t_i2_[t]];
+  for (int k = nbasic_; k < nmom_; ++k)
+    m_[k] = contract(fwd_terms_.data() + fwd_first_[k], fwd_first_[k + 1] - fwd_first_[k],
+                     m_.data(), m_.data(), 0.0);
 }
 
 void MTPEvaluator::backward(int n, double *grad)
 {
   const int c = cap_;
-  // adjoints dV/dm, seeded by the linear coefficients, propagated through contractions
-  std::fill(w_.begin(), w_.end(), 0.0);
-  for (size_t a = 0; a < mapping_.size(); ++a) w_[mapping_[a]] += moment_coeffs_[a];
-  for (int t = static_cast<int>(t_i3_.size()) - 1; t >= 0; --t) {
-    const double g = t_mult_[t] * w_[t_i3_[t]];
-    w_[t_i1_[t]] += g * m_[t_i2_[t]];
-    w_[t_i2_[t]] += g * m_[t_i1_[t]];
-  }
+  // adjoints dV/dm, from the last moment down: every target of k is > k, so final
+  for (int k = nmom_ - 1; k >= 0; --k)
+    w_[k] = contract(adj_terms_.data() + adj_first_[k], adj_first_[k + 1] - adj_first_[k],
+                     w_.data(), m_.data(), seed_[k]);
   double *s = acc_s_.data(), *vx = acc_vx_.data(), *vy = acc_vy_.data(), *vz = acc_vz_.data();
   double *A = tmp_a_.data(), *B = tmp_b_.data();
   std::fill(s, s + n, 0.0);
   std::fill(vx, vx + n, 0.0);
   std::fill(vy, vy + n, 0.0);
   std::fill(vz, vz + n, 0.0);
-  const double *px = px_.data(), *py = py_.data(), *pz = pz_.data();
   const int nmono = static_cast<int>(mono_a_.size());
   for (int m = 0; m < nmono; ++m) {
-    // A = sum_b w_b f'_mu, B = sum_b w_b f_mu over the basic moments sharing monomial m
+    if (mono_first_[m] == mono_first_[m + 1]) continue;    // only a lowered monomial
+    // A = sum_b w_b f'_mu, B = sum_b w_b f_mu / r over the basic moments sharing monomial m
     std::fill(A, A + n, 0.0);
     std::fill(B, B + n, 0.0);
     for (int e = mono_first_[m]; e < mono_first_[m + 1]; ++e) {
@@ -175,18 +206,21 @@ void MTPEvaluator::backward(int n, double *grad)
         B[j] += wb * fr[j];
       }
     }
-    const int a = mono_a_[m], bb = mono_b_[m], cc = mono_c_[m], deg = a + bb + cc;
+    for (int j = 0; j < n; ++j) B[j] *= invr_[j];
+    const double deg = mono_a_[m] + mono_b_[m] + mono_c_[m];
     const double *mo = mono_.data() + static_cast<size_t>(m) * c;
-    for (int j = 0; j < n; ++j) s[j] += (A[j] - deg * B[j] * invr_[j]) * mo[j];
-    if (a > 0)
-      for (int j = 0; j < n; ++j)
-        vx[j] += B[j] * invr_[j] * a * px[(a - 1) * c + j] * py[bb * c + j] * pz[cc * c + j];
-    if (bb > 0)
-      for (int j = 0; j < n; ++j)
-        vy[j] += B[j] * invr_[j] * bb * px[a * c + j] * py[(bb - 1) * c + j] * pz[cc * c + j];
-    if (cc > 0)
-      for (int j = 0; j < n; ++j)
-        vz[j] += B[j] * invr_[j] * cc * px[a * c + j] * py[bb * c + j] * pz[(cc - 1) * c + j];
+    for (int j = 0; j < n; ++j) s[j] += (A[j] - deg * B[j]) * mo[j];
+    // d(u^p)/du_x = a u^(p - e_x), etc.
+    const double expo[3] = {double(mono_a_[m]), double(mono_b_[m]), double(mono_c_[m])};
+    double *v[3] = {vx, vy, vz};
+    for (int d = 0; d < 3; ++d) {
+      const int lo = mono_lower_[3 * m + d];
+      if (lo < 0) continue;
+      const double *ml = mono_.data() + static_cast<size_t>(lo) * c;
+      double *vd = v[d];
+      const double p = expo[d];
+      for (int j = 0; j < n; ++j) vd[j] += p * B[j] * ml[j];
+    }
   }
   for (int j = 0; j < n; ++j) {
     grad[3 * j] = s[j] * ux_[j] + vx[j];

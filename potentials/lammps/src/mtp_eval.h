@@ -6,13 +6,15 @@
  *   m_b(i) = sum_j f_{mu_b}(r_ij, z_i, z_j) u_x^a u_y^b u_z^c,   u = r_ij / |r_ij|
  *   f_mu(r) = sum_k c[z_i, z_j, mu, k] Q_k(r),  Q_k = scaling (R_cut - r)^2 T_k(x),
  *   x = 2 (r - min_dist) / (max_dist - min_dist) - 1
- * and contracted moments m[i3] += mult m[i1] m[i2] in file order.
+ * and contracted moments m[i3] = sum mult m[i1] m[i2] (alpha_index_times; i1, i2 < i3).
  *
- * The gradient is reverse-mode: adjoints w = dV_i/dm are propagated back through the
- * contractions, then for every neighbour
+ * The gradient is reverse-mode: adjoints w = dV_i/dm are pulled back through the
+ * contractions (w[k] = dV/dm_k|direct + sum over contractions using m_k), then for every
+ * neighbour
  *   dV_i/dr_ij = s u + v,  s = sum_b w_b (f'_mu - |p_b| f_mu / r) u^p_b,
  *                          v = sum_b w_b f_mu / r  grad_u(u^p_b)
- * (u^p is homogeneous of degree |p| in u). Neighbour data are stored
+ * (u^p is homogeneous of degree |p| in u; grad_u u^p is made of the monomials with one
+ * exponent lowered, which are kept in the monomial table). Neighbour data are stored
  * structure-of-arrays (one row per basis function / power, one column per neighbour) so
  * the loops over neighbours vectorise; all buffers grow only when a larger neighbour
  * count is seen, never inside the per-atom loop.
@@ -52,10 +54,21 @@ class MTPEvaluator {
   std::vector<double> radial_coeffs_;                 // [zi][zj][mu][k]
   std::vector<double> species_coeffs_, moment_coeffs_;
   std::vector<int> mapping_;                          // basis function -> moment index
-  std::vector<int> t_i1_, t_i2_, t_i3_;               // contractions, in file order
-  std::vector<double> t_mult_;
-  // distinct angular monomials u_x^a u_y^b u_z^c and the basic moments using each
+  std::vector<double> seed_;                          // dV/dm from the linear part, per moment
+  // contractions, CSR: forward "m[k] = sum mult m[a] m[b]" grouped by target k >= nbasic_,
+  // and the adjoint "w[k] = seed[k] + sum mult w[t] m[o]" grouped by factor k (an entry
+  // with a == b == k appears twice). Sums stay in registers: no store-to-load chains.
+  struct Term {
+    int a, b;
+    double mult;
+  };
+  std::vector<Term> fwd_terms_, adj_terms_;
+  static double contract(const Term *t, int n, const double *x, const double *y, double start);
+  std::vector<int> fwd_first_, adj_first_;
+  // angular monomials u_x^a u_y^b u_z^c: those of the basic moments, closed under lowering
+  // one exponent (the gradient of a monomial is made of its lowered monomials)
   std::vector<int> mono_a_, mono_b_, mono_c_;
+  std::vector<int> mono_lower_;                       // [3 * m + d]: exponent d lowered, or -1
   std::vector<int> mono_first_;                       // CSR over basic moments, size nmono+1
   std::vector<int> mono_basic_;                       // basic moment ids grouped by monomial
   std::vector<int> basic_mu_, basic_mono_;
@@ -67,7 +80,7 @@ class MTPEvaluator {
   std::vector<double> f_, df_;          // radial functions and d/dr, nrf_ rows
   std::vector<double> px_, py_, pz_;    // powers of u components, maxpow_+1 rows
   std::vector<double> mono_;            // monomial values, one row per monomial
-  std::vector<double> acc_s_, acc_vx_, acc_vy_, acc_vz_, tmp_a_, tmp_b_;
+  std::vector<double> acc_s_, acc_vx_, acc_vy_, acc_vz_, tmp_a_, tmp_b_;  // backward sums
   std::vector<double> m_, w_;           // moments and adjoints dV/dm
 };
 

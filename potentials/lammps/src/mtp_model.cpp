@@ -167,9 +167,6 @@ void validate(const std::string &path, const MTPModel &m, const std::map<std::st
            ", " + std::to_string(t[2]) + ", " + std::to_string(t[3]) +
            "}: the target must be a contracted moment (>= alpha_index_basic_count, < "
            "alpha_moments_count) after both factors");
-  for (size_t n = 1; n < m.alpha_index_times.size(); ++n)
-    if (m.alpha_index_times[n][3] < m.alpha_index_times[n - 1][3])
-      fail("alpha_index_times must be sorted by target moment (4th entry)");
   for (int a : m.alpha_moment_mapping)
     if (a >= m.alpha_moments_count)
       fail("alpha_moment_mapping index " + std::to_string(a) + " >= alpha_moments_count = " +
