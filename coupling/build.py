@@ -49,6 +49,21 @@ def fe_problem(mesh, law: ContinuumLaw, comm, scale: float = 1.0, options=None):
     return ElasticityProblem(mesh, materials, comm=comm, options=options)
 
 
+def check_species(potential, atoms, what: str = "structure") -> None:
+    """ValueError unless the structure's species and the potential's elements coincide:
+    a species absent from the potential cannot be simulated, and an element of the
+    potential absent from the structure means the wrong potential (or structure)."""
+    have = set(atoms.get_chemical_symbols())
+    pot = set(potential.elements)
+    if have - pot:
+        raise ValueError(f"{what}: species {sorted(have - pot)} are not in the potential "
+                         f"({potential.pair_style}; elements {list(potential.elements)})")
+    if pot - have:
+        raise ValueError(f"{what}: the potential's elements {sorted(pot - have)} are absent "
+                         f"from the structure (species {sorted(have)}); give the potential "
+                         "only the elements present")
+
+
 def coupled_region(geometry, md_comm, atoms, roles, potential, mesh, law: ContinuumLaw,
                    locator=None) -> CoupledRegion:
     """The CoupledRegion of ``atoms`` (ASE, IDs 1..n in order; roles (n,) codes of
@@ -58,6 +73,7 @@ def coupled_region(geometry, md_comm, atoms, roles, potential, mesh, law: Contin
     if locator is None:
         from mdfe.solvers.fe.locate import PointLocator
         locator = PointLocator(mesh)
+    check_species(potential, atoms, what=f"region {geometry.name}")
     roles = np.asarray(roles)
     md = None
     if md_comm is not None:
