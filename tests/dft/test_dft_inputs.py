@@ -9,6 +9,7 @@ from ase.neighborlist import neighbor_list
 
 from mdfe.potentials.dft.settings import (DEFAULT_SETTINGS, SettingsError, kpoint_grid,
                                           load_settings, vacuum_axes)
+from mdfe.potentials.dft.store import config_id
 from mdfe.potentials.dft.structures import (armchair_ribbon, deformed, honeycomb,
                                             sheet_set, zigzag_ribbon)
 
@@ -97,4 +98,9 @@ def test_sheet_set_spans_compression_to_beyond_fracture():
     assert strains[:, :2].min() < -0.03 and strains[:, :2].max() > 0.2
     assert np.abs(strains[:, 2]).max() > 0.1
     assert rattles[12:].min() >= 0.02 and rattles.max() <= 0.1
-    assert [len(f) for f in frames] == [2] * 20 + [8] * 40
+    # labelling order: the 12 scans, then 8-atom cells, then the random 2-atom cells
+    assert [len(f) for f in frames] == [2] * 12 + [8] * 40 + [2] * 8
+    assert all(f.info["config_type"] == "sheet_scan" for f in frames[:12])
+    # the order does not change the configurations
+    other = sheet_set(A, ("C", "C"), {"2": 20, "8": 40}, seed=3, order=("2", "8"))
+    assert sorted(config_id(f) for f in other) == sorted(config_id(f) for f in frames)
