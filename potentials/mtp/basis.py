@@ -39,7 +39,6 @@ from math import factorial
 import numpy as np
 
 MIN_LEVEL, MAX_LEVEL = 2, 28
-PARTIAL = True
 MAX_MOMENTS = 4  # at most four basic moments per contraction, as in MLIP's templates
 
 
@@ -67,37 +66,50 @@ def _splits(n: tuple[int, int, int], size: int) -> list[tuple[int, int, int]]:
 
 
 @lru_cache(maxsize=None)
-def _contraction_rule(p: int, q: int, k: int):
+def _contraction_rule(p: int, q: int, k: int, b_summed: bool = False):
     """Index tables of C_{IJ} = Σ_K A_{IK} B_{KJ}, A rank p, B rank q, over k indices.
 
     C has rank r = p + q − 2k. Every split of an output component n into the part nI
     (size p − k) taken from A and nJ from B is listed: for a symmetric C all give the same
-    value, and the first (greedy) split of each n is the one written to the tables.
-    Returns (rows_n (nR,), ia (nR, nK), ib (nR, nK), mult (nK,), first (nC,) row of each n).
+    value, and the first (greedy) split of each n is the one written to the tables; for a
+    non-symmetric C the "summed" component S_n = Σ_rows(n) w·(row value) is stored.
+    With ``b_summed`` (B holds summed components, full contraction) mult is 1.
+    Returns (rows_n (nR,), ia (nR, nK), ib (nR, nK), mult (nK,), first (nC,) row of each n,
+    w (nR,) = multinomial(nI)·multinomial(nJ)).
     """
     pos_a = {t: i for i, t in enumerate(exponent_triples(p))}
     pos_b = {t: i for i, t in enumerate(exponent_triples(q))}
     ks = exponent_triples(k)
-    rows_n, ia, ib, first = [], [], [], []
+    rows_n, ia, ib, first, w = [], [], [], [], []
     for c, n in enumerate(exponent_triples(p + q - 2 * k)):
         first.append(len(rows_n))
         for ni in _splits(n, p - k):
             nj = tuple(x - y for x, y in zip(n, ni))
             rows_n.append(c)
+            w.append(_multinomial(ni) * _multinomial(nj))
             ia.append([pos_a[tuple(x + y for x, y in zip(ni, kk))] for kk in ks])
             ib.append([pos_b[tuple(x + y for x, y in zip(nj, kk))] for kk in ks])
+    mult = [1 if b_summed else _multinomial(kk) for kk in ks]
     return (np.array(rows_n), np.array(ia, dtype=np.int64), np.array(ib, dtype=np.int64),
-            np.array([_multinomial(kk) for kk in ks], dtype=np.int64), np.array(first))
+            np.array(mult, dtype=np.int64), np.array(first), np.array(w, dtype=np.int64))
 
 
-def _contract(a: np.ndarray, b: np.ndarray, p: int, q: int, k: int) -> np.ndarray | None:
-    """Symmetric components (nC, n_test) of A·_k B on the test values, None if not symmetric."""
-    rows_n, ia, ib, mult, first = _contraction_rule(p, q, k)
+def _contract(a: np.ndarray, b: np.ndarray, p: int, q: int, k: int, b_summed: bool
+              ) -> tuple[np.ndarray, bool]:
+    """Components (nC, n_test) of A·_k B on the test values, and whether they are summed.
+
+    A symmetric result is stored by its components; a non-symmetric one (e.g. M_{0,3}·₂M_{0,4},
+    rank 3) by S_n = Σ over the distinct orderings of n of C — exactly what a full
+    contraction with a symmetric tensor T needs: T:C = Σ_n T_n S_n, integer coefficients.
+    """
+    rows_n, ia, ib, mult, first, w = _contraction_rule(p, q, k, b_summed)
     vals = np.einsum("rkt,rkt->rt", a[ia], mult[None, :, None] * b[ib])
     sym = vals[first]
-    if not np.allclose(vals, sym[rows_n], rtol=1e-10, atol=1e-12 * np.max(np.abs(vals))):
-        return None
-    return sym
+    if np.allclose(vals, sym[rows_n], rtol=1e-10, atol=1e-12 * np.max(np.abs(vals))):
+        return sym, False
+    summed = np.zeros_like(sym)
+    np.add.at(summed, rows_n, w[:, None] * vals)
+    return summed, True
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,7 @@ class _Node:
     basic: tuple[int, int] | None   # (mu, nu) for a basic moment
     parents: tuple[int, int, int] | None  # node ids (A, B) and contracted index count k
     n_moments: int = 1              # number of basic moments multiplied in
+    summed: bool = False            # components are S_n (see _contract), only fully contracted
 
 
 def _test_neighbourhoods(max_mu: int, n_neigh: int = 9, n_test: int = 2):
@@ -159,7 +172,7 @@ def _grow(level: int) -> list[_Node]:
     by_level: dict[int, list[int]] = {}
 
     def add(node: _Node) -> None:
-        k = _key(node.values)
+        k = (node.summed, _key(node.values))
         if node.rank > 0 and node.level + 2 + node.rank > level or k in seen:
             return
         seen.add(k)
@@ -174,14 +187,21 @@ def _grow(level: int) -> list[_Node]:
         for la in range(2, lev - 1):
             for a in by_level.get(la, []):
                 for b in by_level.get(lev - la, []):
-                    p, q = nodes[a].rank, nodes[b].rank
-                    n_mom = nodes[a].n_moments + nodes[b].n_moments
-                    if n_mom > MAX_MOMENTS or q > p or (q == 0 and p > 0) or (p == q and la == lev - la and b < a):
+                    na, nb = nodes[a], nodes[b]
+                    p, q = na.rank, nb.rank
+                    n_mom = na.n_moments + nb.n_moments
+                    if n_mom > MAX_MOMENTS or q > p or (q == 0 and p > 0) or (
+                            p == q and la == lev - la and b < a and not nb.summed):
                         continue
-                    for k in range(q, min(q, 1) - 1 if PARTIAL else q - 1, -1):
-                        vals = _contract(nodes[a].values, nodes[b].values, p, q, k)
-                        if vals is not None:
-                            add(_Node(lev, p + q - 2 * k, vals, None, (a, b, k), n_mom))
+                    if na.summed or nb.summed:  # only T:S with T symmetric, to a scalar
+                        if na.summed or p != q:
+                            continue
+                        ks = [q]
+                    else:
+                        ks = range(q, min(q, 1) - 1, -1)
+                    for k in ks:
+                        vals, summed = _contract(na.values, nb.values, p, q, k, nb.summed)
+                        add(_Node(lev, p + q - 2 * k, vals, None, (a, b, k), n_mom, summed))
     return nodes
 
 
@@ -215,10 +235,13 @@ def contraction_tables(level: int) -> ContractionTables:
     for i in derived:
         offset[i] = count
         a, b, k = nodes[i].parents
-        _, ia, ib, mult, first = _contraction_rule(nodes[a].rank, nodes[b].rank, k)
-        for c, row in enumerate(first):
-            rows_times += [(offset[a] + ia[row, j], offset[b] + ib[row, j], mult[j], count + c)
-                           for j in range(len(mult))]
+        rows_n, ia, ib, mult, first, w = _contraction_rule(nodes[a].rank, nodes[b].rank, k,
+                                                           nodes[b].summed)
+        rows = range(len(rows_n)) if nodes[i].summed else first
+        for row in rows:
+            weight = w[row] if nodes[i].summed else 1
+            rows_times += [(offset[a] + ia[row, j], offset[b] + ib[row, j], weight * mult[j],
+                            count + rows_n[row]) for j in range(len(mult))]
         count += len(first)
     scalars = sorted(offset[i] for i in needed if nodes[i].rank == 0)
     mus = [nodes[i].basic[0] for i in basic]
