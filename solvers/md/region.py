@@ -15,7 +15,9 @@ ID):
   constrained ones (pad forces are meaningless: discard them);
 - ``energy()`` eV: total potential energy;
 - ``relax(ftol, style="fire", maxiter)``: minimise with the constraints below;
-- ``run(nsteps, dt)``: NVE dynamics with the same constraints.
+- ``run(nsteps, dt)``: NVE dynamics with the same constraints;
+- ``exclude_pairs(ids_a, ids_b)``: no interaction across a crack slit (see
+  :func:`mdfe.solvers.md.setup.slit`).
 
 Not collective: ``reference_positions(ids)``, ``ids_with_role(role)``, ``roles``.
 
@@ -65,6 +67,7 @@ class MDRegion:
         self._group("band", self.ids_with_role(BAND))
         self.set_prescribed(self.ids_with_role(PAD))
         self._dirty = True
+        self._exclusions = 0
 
     # ---- construction helpers -------------------------------------------------------------
     def _parse_roles(self, roles) -> np.ndarray:
@@ -211,6 +214,17 @@ class MDRegion:
         """NVE dynamics for ``nsteps`` steps of ``dt`` ps, prescribed atoms and band z fixed."""
         self._constrained([f"timestep {float(dt)!r}", "fix mdfe_nve all nve",
                            f"run {int(nsteps)}", "unfix mdfe_nve"])
+
+    def exclude_pairs(self, ids_a, ids_b) -> None:
+        """No interaction between any atom of ``ids_a`` and any of ``ids_b`` (a crack slit:
+        the faces behind the tip never bond). Neighbour pairs are removed from LAMMPS'
+        lists, so energy and forces stay consistent (F = −∂E/∂x of the modified model)."""
+        self._exclusions += 1
+        n = self._exclusions
+        self._group(f"mdfe_excl{n}a", self._check_ids(ids_a))
+        self._group(f"mdfe_excl{n}b", self._check_ids(ids_b))
+        self._lmp.command(f"neigh_modify exclude group mdfe_excl{n}a mdfe_excl{n}b")
+        self._dirty = True
 
     def close(self) -> None:
         """Free the LAMMPS instance (collective)."""
