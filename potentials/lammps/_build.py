@@ -28,7 +28,7 @@ from setuptools.command.build_ext import build_ext
 
 PLUGIN = "mdfe.potentials.lammps.mtpplugin"
 SRC = Path(__file__).resolve().parent / "src"
-SOURCES = ["mtp_model.cpp", "mtp_eval.cpp", "pair_mtp.cpp", "mtp_plugin.cpp"]
+SOURCES = ["mtp_model.cpp", "mtp_eval.cpp", "mtp_grade.cpp", "pair_mtp.cpp", "mtp_plugin.cpp"]
 CXXFLAGS = ["-std=c++17", "-O3", "-fPIC", "-shared", "-DLAMMPS_SMALLBIG"]
 
 

@@ -2,6 +2,7 @@
 #include "pair_mtp.h"
 
 #include "mtp_eval.h"
+#include "mtp_grade.h"
 #include "mtp_model.h"
 
 #include "atom.h"
@@ -54,9 +55,27 @@ void PairMTP::allocate()
 
 void PairMTP::settings(int narg, char **arg)
 {
-  if (narg != 0)
-    error->all(FLERR, "pair_style mtp takes no arguments, got '{}' (usage: pair_style mtp)",
+  active_.reset();
+  if (narg == 0) return;
+  if (narg != 2 || std::string(arg[0]) != "grade")
+    error->all(FLERR, "pair_style mtp: expected no arguments or 'grade <active set file>', got '{}'",
                arg[0]);
+  const std::string text = read_text(arg[1], "active set");
+  try {
+    std::istringstream in(text);
+    active_ = std::make_unique<mdfe_mtp::ActiveSet>(in, arg[1]);
+  } catch (const std::exception &e) {
+    error->all(FLERR, e.what());
+  }
+  add_grade_vector();
+}
+
+/* The per-atom vector d_mtp_grade exists from `pair_style mtp grade` on, so that computes
+   and dumps can refer to it before the first run. */
+void PairMTP::add_grade_vector()
+{
+  int flag, cols;
+  if (atom->find_custom("mtp_grade", flag, cols) < 0) atom->add_custom("mtp_grade", 1, 0);
 }
 
 void PairMTP::coeff(int narg, char **arg)
@@ -84,9 +103,9 @@ void PairMTP::coeff(int narg, char **arg)
   }
 }
 
-/* The file is read on rank 0 and its text broadcast; every rank parses the same text,
+/* Files are read on rank 0 and their text broadcast; every rank parses the same text,
    so a bad file fails identically everywhere. */
-void PairMTP::read_potential(const char *file)
+std::string PairMTP::read_text(const char *file, const char *what)
 {
   std::string text;
   long long len = -1;
@@ -101,12 +120,18 @@ void PairMTP::read_potential(const char *file)
     }
   }
   MPI_Bcast(&len, 1, MPI_LONG_LONG, 0, world);
-  if (len < 0) error->all(FLERR, "pair_style mtp: cannot open potential file '{}'", file);
+  if (len < 0) error->all(FLERR, "pair_style mtp: cannot open {} file '{}'", what, file);
   text.resize(len);
   MPI_Bcast(text.data(), static_cast<int>(len), MPI_CHAR, 0, world);
+  return text;
+}
+
+void PairMTP::read_potential(const char *file)
+{
+  const std::string text = read_text(file, "potential");
   try {
     std::istringstream in(text);
-    mtp_ = std::make_unique<mdfe_mtp::MTPEvaluator>(mdfe_mtp::parse_mtp(in, path));
+    mtp_ = std::make_unique<mdfe_mtp::MTPEvaluator>(mdfe_mtp::parse_mtp(in, file));
   } catch (const std::exception &e) {
     error->all(FLERR, e.what());
   }
@@ -121,6 +146,15 @@ void PairMTP::init_style()
                "pair_style mtp requires 'newton on' (or 'newton on off'): forces on ghost atoms "
                "are summed back by reverse communication; remove 'newton off' from the input");
   if (!mtp_) error->all(FLERR, "pair_style mtp: no pair_coeff * * file.mtp ... was given");
+  if (active_) {
+    if (active_->basis_size() != mtp_->basis_size())
+      error->all(FLERR,
+                 "pair_style mtp grade: the active set has basis_size = {} but the potential "
+                 "has {} basis functions (alpha_scalar_moments)",
+                 active_->basis_size(), mtp_->basis_size());
+    basis_.resize(mtp_->basis_size());
+    add_grade_vector();
+  }
   neighbor->add_request(this, NeighConst::REQ_FULL);
 }
 
@@ -138,11 +172,19 @@ void PairMTP::compute(int eflag, int vflag)
   const int inum = list->inum;
   const int *ilist = list->ilist, *numneigh = list->numneigh;
   int **firstneigh = list->firstneigh;
+  double *grade = nullptr;
+  if (active_) {
+    int flag, cols;
+    grade = atom->dvector[atom->find_custom("mtp_grade", flag, cols)];
+  }
 
   for (int ii = 0; ii < inum; ++ii) {
     const int i = ilist[ii];
     const int zi = map[type[i]];
-    if (zi < 0) continue;
+    if (zi < 0) {
+      if (grade) grade[i] = 0.0;
+      continue;
+    }
     const int *jlist = firstneigh[i];
     const int jnum = numneigh[i];
     if (static_cast<int>(zj_.size()) < jnum) {
@@ -166,7 +208,9 @@ void PairMTP::compute(int eflag, int vflag)
       jidx_[n] = j;
       ++n;
     }
-    const double e = mtp_->site_energy(zi, n, rij_.data(), zj_.data(), grad_.data());
+    const double e = mtp_->site_energy(zi, n, rij_.data(), zj_.data(), grad_.data(),
+                                       grade ? basis_.data() : nullptr);
+    if (grade) grade[i] = active_->grade(basis_.data());
     if (eflag_global) eng_vdwl += e;
     if (eflag_atom) eatom[i] += e;
 
