@@ -13,6 +13,7 @@ basis tables but ``radial_coeffs``, ``species_coeffs`` and ``moment_coeffs`` set
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -86,6 +87,19 @@ class MTPModel:
         return m
 
 
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _shipped_tables(level: int):
+    """Tables of ``templates/LL.mtp`` (written by scripts of this package from
+    :func:`contraction_tables`, so that levels up to 24 need no generation), or None."""
+    path = TEMPLATES / f"{level:02d}.mtp"
+    if not path.exists():
+        return None
+    from mdfe.potentials.mtp.mtp_file import read_mtp
+    return read_mtp(path)
+
+
 def untrained(level: int, species_count: int = 1, min_dist: float = 2.0,
               max_dist: float = 5.0, radial_basis_size: int = 8) -> MTPModel:
     """An untrained level-``level`` template (as MLIP's ``untrained_mtps/NN.mtp``).
@@ -96,7 +110,7 @@ def untrained(level: int, species_count: int = 1, min_dist: float = 2.0,
     if not 0.0 <= min_dist < max_dist:
         raise ValueError(f"MTP radial basis: need 0 <= min_dist < max_dist, got "
                          f"min_dist={min_dist}, max_dist={max_dist}")
-    t = contraction_tables(level)
+    t = _shipped_tables(level) or contraction_tables(level)
     return MTPModel(species_count=int(species_count), min_dist=float(min_dist),
                     max_dist=float(max_dist), radial_basis_size=int(radial_basis_size),
                     radial_funcs_count=t.radial_funcs_count,

@@ -99,6 +99,10 @@ def read_mtp(path: str | os.PathLike) -> MTPModel:
                                                  f"{row.size} values, radial_basis_size is {b}")
                         radial[i, j, mu] = row
                         n += 1
+            if n < len(lines) and lines[n].strip().replace("-", "", 1).isdigit():
+                raise MTPFormatError(f"{path}:{n + 1}: radial_coeffs block "
+                                     f"{lines[n].strip()!r} beyond species_count = {s} "
+                                     f"({s * s} blocks expected)")
             where["radial_coeffs"] = loc
             continue
         if "=" not in line:
