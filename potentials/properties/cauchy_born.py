@@ -84,10 +84,10 @@ class CauchyBorn:
         x = (self.unit_cell.positions @ f3.T + self._shift) @ q
         lmp.scatter_atoms("x", 1, 3, np.ascontiguousarray(x).ravel().ctypes.data_as(
             _c_double_p()))
+        # the minimiser's last step evaluates energy and virial at the relaxed positions
         lmp.command(f"minimize 0.0 {float(self.ftol)!r} 10000 100000")
-        lmp.command("run 0")
         energy = lmp.get_thermo("pe")
-        p = np.array([lmp.get_thermo(k) for k in ("pxx", "pyy", "pzz", "pxy", "pxz", "pyz")])
+        p = np.ctypeslib.as_array(lmp.extract_compute("thermo_press", 0, 1), shape=(6,))
         vol = np.prod(np.diag(lower))
         press = np.array([[p[0], p[3], p[4]], [p[3], p[1], p[5]], [p[4], p[5], p[2]]])
         vsigma = q @ (-press * vol / self._nktv2p) @ q.T
