@@ -98,6 +98,29 @@ def sheet_report(frames: list, calc, a0: float) -> dict:
     return out
 
 
+def strain_paths(calc, symbols, a0: float) -> dict:
+    """Sanity check without phonons: energy (eV/atom) of the affinely strained 2-atom cell
+    along biaxial, uniaxial-x and uniaxial-y paths, ε = −10 … +30 % in 1 % steps, and
+    the number of local minima on each (a good potential has one, near ε = 0)."""
+    from .structures import deformed, honeycomb
+    eps = np.round(np.arange(-0.10, 0.3001, 0.01), 4)
+    base = honeycomb(a0, symbols, "2", 14.0)
+    paths = {"biaxial": (1, 1, 0), "uniaxial_x": (1, 0, 0), "uniaxial_y": (0, 1, 0)}
+    out = {}
+    for name, direction in paths.items():
+        e = []
+        for x in eps:
+            at = deformed(base, *(x * d for d in direction))
+            at.calc = calc
+            e.append(at.get_potential_energy() / len(at))
+        e = np.array(e)
+        minima = [float(eps[i]) + 0.0 for i in range(1, len(e) - 1) if e[i] < e[i - 1]
+                  and e[i] < e[i + 1]]
+        out[name] = {"strain": eps.tolist(), "energy_per_atom": e.tolist(),
+                     "local_minima_at": minima}
+    return out
+
+
 def _markdown(name: str, report: dict) -> str:
     e = report["errors"]
     lines = [f"# {name}: training report", "",
@@ -122,6 +145,10 @@ def _markdown(name: str, report: dict) -> str:
         for key in ("C11", "C22", "C12", "C66"):
             lines.append(f"| {key} {kind} (N/m) | {d[kind][key]:.1f} | {p[kind][key]:.1f} | "
                          f"{100 * (p[kind][key] / d[kind][key] - 1):+.1f} % |")
+    lines += ["", "Local minima of the energy along affine strain paths, ε = −10 … +30 % "
+              "(one, at ε ≈ 0, expected):"]
+    for path, res in report["strain_paths"].items():
+        lines.append(f"- {path}: {res['local_minima_at']}")
     if report.get("published"):
         lines += ["", f"Published PBE: {report['published']}"]
     return "\n".join(lines) + "\n"
@@ -178,6 +205,8 @@ def fit(config_path: str | Path) -> dict:
               "stopped_by": result.stopped_by, "wall_time_s": result.wall_time,
               "errors": {k: error_table(v) for k, v in rows.items()},
               "sheet": sheet_report(train_set, calc, cfg["lattice_constant"]),
+              "strain_paths": strain_paths(calc, (cfg["species"][0], cfg["species"][-1]),
+                                           cfg["lattice_constant"]),
               "published": PUBLISHED.get("".join(cfg["species"])),
               "test_config_ids": [f.info["config_id"] for f in test_set]}
     (out / f"{name}.report.json").write_text(json.dumps(report, indent=1, default=_plain))

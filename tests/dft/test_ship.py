@@ -76,3 +76,12 @@ def test_fit_writes_potential_and_report(emt_data):
     # the DFT side of the sheet report is the labels' own constants: EMT's a*
     assert report["sheet"]["dft"]["a"] == pytest.approx(A_EMT, rel=1e-3)
     assert set(report["sheet"]["potential"]["relaxed"]) >= {"C11", "C12", "C66"}
+
+
+def test_strain_paths_find_the_one_minimum():
+    from mdfe.potentials.dft.ship import strain_paths
+    res = strain_paths(EMT(), ("C", "C"), A_EMT)
+    assert res["biaxial"]["local_minima_at"] == [0.0]
+    assert len(res["uniaxial_x"]["strain"]) == 41
+    res = strain_paths(EMT(), ("C", "C"), A_EMT * 1.05)  # start 5 % too wide
+    assert res["biaxial"]["local_minima_at"] == [-0.05]
