@@ -42,7 +42,8 @@ from .sheet_constants import elastic_constants, lattice_constant, relabel
 PUBLISHED = {
     "C": {"a": 2.467, "C11": 358.1, "C12": 60.4,
           "source": "a: PBE 2.46-2.47 Å (notes/dft.md); C11, C12: Wei et al., PRB 80, "
-                    "205407 (2009), DFT"},
+                    "205407 (2009), DFT — values as recalled, not re-checked against the "
+                    "paper here"},
 }
 
 _KEYS = {"name", "species", "lattice_constant", "data", "split", "mtp", "train"}
