@@ -54,8 +54,8 @@ class MTPCalculator(Calculator):
                              "species_coeffs and moment_coeffs present)")
         self.model = model
         self.numbers = species_numbers(species)
-        from motep.calculator import MTP
-        self._engine = MTP(to_motep(model, self.numbers), engine="cext")
+        self._data = to_motep(model, self.numbers)
+        self._engine, self._natoms = None, -1
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         super().calculate(atoms, properties, system_changes)
@@ -63,6 +63,9 @@ class MTPCalculator(Calculator):
         if unknown:
             raise ValueError(f"atomic numbers {unknown} are not among the potential's species "
                              f"{self.numbers}")
+        if len(self.atoms) != self._natoms:  # motep's neighbour list is sized per atom count
+            from motep.calculator import MTP
+            self._engine, self._natoms = MTP(self._data, engine="cext"), len(self.atoms)
         a = self.atoms.copy()
         a.calc = self._engine
         self._engine.results = {}
