@@ -7,6 +7,13 @@ length along the edge, ε_sheet the energy per atom of the perfect sheet at the 
 edges. For h-BN the two zigzag edges of a ribbon are a B edge and an N edge, so the value
 is (γ_B + γ_N)/2: only the sum is defined.
 
+The ribbon is relaxed in its plane: it starts flat and stays flat by symmetry. That flat
+edge is the one a crack face in a flat sheet has, and the one to use for K_G. It is not
+the absolute minimum: with BNC.tersoff an out-of-plane perturbation lets a free ribbon
+warp (compressive edge stress) and lowers γ from 0.4442 to 0.3984 eV/Å (armchair, ribbon
+15 Å long, 40 Å wide) and from 0.18684 to 0.18673 eV/Å (zigzag) — a size-dependent
+warping energy, not an edge constant.
+
 :func:`griffith_k`: K_G = sqrt(2 γ E'), the sheet value in eV/Å^{3/2}; convert with
 :func:`k_to_mpa_sqrt_m` (thickness t in Å; graphene 3.35 Å).
 """
