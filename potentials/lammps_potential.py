@@ -143,6 +143,10 @@ class LammpsPotential:
         elements = tuple(elements)
         if not elements:
             raise ValueError("elements: give at least one chemical symbol")
+        count = re.search(r"^\s*species_count\s*=\s*(\d+)", path.read_text(), re.M)
+        if count and len(elements) != int(count.group(1)):
+            raise ValueError(f"elements {list(elements)}: MTP file {path.name} has "
+                             f"species_count = {count.group(1)}; give that many symbols")
         return cls("mtp", (f"* * {path} {' '.join(elements)}",), elements,
                    float(match.group(1)))
 
