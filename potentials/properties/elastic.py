@@ -77,3 +77,30 @@ def plane_stress_modulus(c2d: np.ndarray) -> float:
     inv = np.sqrt(a[0, 0] * a[1, 1] / 2) * np.sqrt(
         np.sqrt(a[1, 1] / a[0, 0]) + (2 * a[0, 1] + a[2, 2]) / (2 * a[0, 0]))
     return 1.0 / inv
+
+
+def relaxed_sheet_cell(potential: LammpsPotential, unit: UnitCell,
+                       window: float = 0.1) -> UnitCell:
+    """The sheet cell stretched along x and y (λx, λy) to zero in-plane normal stress, its
+    basis relaxed: the stress-free reference of an orthorhombic sheet (borophene).
+
+    ValueError if no stress-free stretch is found within 1 ± ``window``.
+    """
+    from scipy.optimize import root
+    if unit.dim != 2:
+        raise ValueError("relaxed_sheet_cell needs a sheet (dim 2) cell")
+    cb = CauchyBorn(potential, unit)
+    try:
+        def normal_stress(lam):
+            return np.diag(cb.energy_stress(np.diag(lam)[None])[1][0])
+        sol = root(normal_stress, [1.0, 1.0], tol=1e-14)
+        lam = sol.x
+        if not sol.success or np.abs(lam - 1).max() > window:
+            raise ValueError(f"no stress-free stretch of the {unit.symbols[0]} sheet cell "
+                             f"within ±{window:.0%} (got {lam}); check the potential")
+        f3 = np.diag([lam[0], lam[1], 1.0])
+        xi = cb.xi(f3[None, :2, :2])[0]
+    finally:
+        cb.close()
+    pos = unit.positions @ f3.T + xi
+    return UnitCell(unit.cell @ f3.T, pos, unit.symbols, unit.sublattice, 2)

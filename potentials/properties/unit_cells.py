@@ -86,3 +86,39 @@ def bulk_primitive(symbol: str, structure: str, a: float, **kwargs) -> UnitCell:
         raise ValueError(f"bulk crystal {symbol!r} {structure!r}: {exc}") from exc
     return UnitCell(np.array(atoms.cell), atoms.positions.copy(),
                     tuple(atoms.get_chemical_symbols()), np.arange(len(atoms)), 3)
+
+
+BOROPHENE_HOLES = {
+    # hole lattice on the triangular boron lattice (spacing d, rows of sites along y):
+    # vectors in units of d; hole density η = 1/6 (β12) and 1/5 (χ3)
+    "beta12": ((np.sqrt(3), 0.0), (0.0, 3.0)),
+    "chi3": ((np.sqrt(3), 0.0), (np.sqrt(3) / 2, 2.5)),
+}
+
+
+def borophene_rectangular(phase: str, d: float, lz: float = 20.0) -> UnitCell:
+    """Planar borophene, rectangular cell: a triangular boron lattice (bond d, Å) with a
+    periodic pattern of vacant sites (Feng et al., Nat. Chem. 8, 563 (2016)).
+
+    β12: cell √3d × 3d, 5 atoms (η = 1/6; DFT a = 2.93, b = 5.07 Å at d ≈ 1.69 Å);
+    χ3: cell √3d × 5d, 8 atoms (η = 1/5; primitive cell √3d and √7d ≈ 2.92, 4.47 Å).
+    Lattice vector a along x. ``sublattice`` is the site index in the cell (each site its
+    own sublattice for the Cauchy–Born inner shift).
+    """
+    if phase not in BOROPHENE_HOLES:
+        raise ValueError(f"borophene phase {phase!r}: allowed {sorted(BOROPHENE_HOLES)}")
+    (h1x, _), (h2x, h2y) = BOROPHENE_HOLES[phase]
+    ny = int(round(h2y if h2x == 0 else 2 * h2y))   # conventional cell height: 3d or 5d
+    lx, ly = np.sqrt(3) * d, ny * d
+    sites = np.array([(i * np.sqrt(3) / 2, j + 0.5 * (i % 2)) for i in range(2)
+                      for j in range(ny)]) * d
+    holes = np.array([[0.0, 0.0], [h2x, h2y]]) * d
+    holes[:, 0] %= lx
+    holes[:, 1] %= ly
+    keep = np.ones(len(sites), bool)
+    for h in holes:
+        dist = sites - h
+        dist -= np.round(dist / [lx, ly]) * [lx, ly]
+        keep &= np.hypot(dist[:, 0], dist[:, 1]) > 1e-6 * d
+    pos = np.column_stack([sites[keep], np.full(keep.sum(), lz / 2)])
+    return UnitCell(np.diag([lx, ly, lz]), pos, ("B",) * len(pos), np.arange(len(pos)), 2)
