@@ -1,7 +1,8 @@
 """MaxVol extrapolation grade (Podryabinkin & Shapeev 2017) and active-learning selection.
 
-For a potential with parameters θ, each neighbourhood (per-atom mode) or configuration
-(per-configuration mode) gives a row b = ∂E_site/∂θ (resp. ∂E/∂θ). MaxVol picks from the
+For a potential with linear parameters θ = (species_coeffs, moment_coeffs), each
+neighbourhood (per-atom mode) or configuration (per-configuration mode) gives a row
+b = ∂E_site/∂θ = (δ_{type}, B_α(n_i)) (resp. the sum over the configuration's atoms). MaxVol picks from the
 training data the square "active set" A of rows with (locally) maximal |det A|; the grade
 of a new row b is γ = max_k |c_k| with cᵀA = bᵀ. γ ≤ 1 (up to the MaxVol tolerance) means
 interpolation within the training data; γ > 1 extrapolation — MLIP's usual thresholds are
@@ -53,7 +54,12 @@ class ExtrapolationGrader:
         self.numbers = species_numbers(species)
         _check_species(training, self.numbers, "training")
         mode = GradeMode.NEIGHBORHOOD if per == "atom" else GradeMode.CONFIGURATION
-        self._grader = Grader(to_motep(model, self.numbers), seed=seed + 1, mode=mode)
+        data = to_motep(model, self.numbers)
+        # rows b = ∂E/∂(species_coeffs, moment_coeffs) = (δ_type, B_α): with the radial
+        # coefficients too, Euler's relation Σ c·∂E/∂c = Σ_α d_α ξ_α B_α makes the columns
+        # linearly dependent and every square active set singular.
+        data.optimized = ["species_coeffs", "moment_coeffs"]
+        self._grader = Grader(data, seed=seed + 1, mode=mode)
         self._grader.update(list(training))
 
     def grade(self, images: list[Atoms], masks: list[np.ndarray] | None = None

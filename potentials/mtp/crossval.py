@@ -1,0 +1,63 @@
+"""Hyper-parameters by k-fold cross-validation inside the training split.
+
+Each candidate (a dict of :func:`~mdfe.potentials.mtp.model.untrained` arguments — level,
+min_dist, max_dist — and :class:`TrainSettings` fields) is trained on k−1 folds and
+scored on the held-out fold; the score is the training loss's own combination of errors,
+w_E·RMSE(E/N)² + w_F·RMSE(F)² (eV², eV²/Å² weighted), averaged over folds. The test split
+is never seen here.
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+from ase import Atoms
+
+from mdfe.potentials.mtp.calculator import MTPCalculator
+from mdfe.potentials.mtp.metrics import error_table, predict
+from mdfe.potentials.mtp.model import untrained
+from mdfe.potentials.mtp.trainer import TrainSettings, train
+
+_MODEL_KEYS = ("level", "min_dist", "max_dist", "radial_basis_size")
+
+
+def split(candidate: dict, base: TrainSettings) -> tuple[dict, TrainSettings]:
+    """(template arguments, settings) of a candidate; unknown keys raise ValueError."""
+    names = {f.name for f in fields(TrainSettings)}
+    bad = sorted(set(candidate) - names - set(_MODEL_KEYS))
+    if bad:
+        raise ValueError(f"unknown hyper-parameter(s) {bad}; allowed: "
+                         f"{sorted(_MODEL_KEYS + tuple(names))}")
+    model = {k: v for k, v in candidate.items() if k in _MODEL_KEYS}
+    settings = TrainSettings(**{**base.__dict__, **{k: v for k, v in candidate.items()
+                                                    if k in names}})
+    return model, settings
+
+
+def cross_validate(images: list[Atoms], candidates: list[dict], species: list[int], *,
+                   folds: int = 3, base: TrainSettings | None = None, seed: int = 0,
+                   comm=None) -> list[dict]:
+    """Scores of ``candidates`` (list of dicts, see module docstring), best first.
+
+    Returns [{"candidate": dict, "score": float, "fold_scores": [...]}, ...].
+    """
+    if folds < 2 or folds > len(images):
+        raise ValueError(f"folds must be in [2, {len(images)}], got {folds}")
+    base = base or TrainSettings()
+    order = np.random.default_rng(seed).permutation(len(images))
+    parts = np.array_split(order, folds)
+    out = []
+    for cand in candidates:
+        model_args, settings = split(cand, base)
+        scores = []
+        for k in range(folds):
+            fit = [images[i] for j, p in enumerate(parts) if j != k for i in p]
+            held = [images[i] for i in parts[k]]
+            template = untrained(**{"species_count": len(species), **model_args})
+            model = train(template, fit, species=species, settings=settings, comm=comm).model
+            t = error_table(predict(MTPCalculator(model, species), held))["all"]
+            scores.append(settings.energy_weight * t["energy_per_atom"]["RMSE"] ** 2
+                          + settings.forces_weight * (t["forces"]["RMSE"] or 0.0) ** 2)
+        out.append({"candidate": cand, "score": float(np.mean(scores)),
+                    "fold_scores": [float(s) for s in scores]})
+    return sorted(out, key=lambda r: r["score"])
