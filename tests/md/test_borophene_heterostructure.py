@@ -48,13 +48,13 @@ def test_borophene_with_a_potential_that_cannot_hold_it_is_refused():
 
 @pytest.mark.parametrize("strategy, nx", [("coherent", 20), ("commensurate", 500)])
 def test_lateral_heterostructure(strategy, nx):
-    atoms = lateral_heterostructure(BNC, nx, 1, 1, strategy)
+    atoms = lateral_heterostructure(BNC, nx, 2, 2, strategy)
     a_g = relaxed_lattice_constant(BNC, "graphene")
     a_h = relaxed_lattice_constant(BNC, "hBN")
     sym = np.array(atoms.get_chemical_symbols())
     n_c, n_b, n_n = (np.sum(sym == s) for s in "CBN")
     assert n_b == n_n and n_c + n_b + n_n == len(atoms)
-    n_g, n_h = n_c // 4, n_b // 2
+    n_g, n_h = n_c // 8, n_b // 4          # cells along x (2 rows of 4-atom cells)
     eps_g, eps_h = atoms.info["strain_x"]
     assert eps_g == pytest.approx(atoms.cell[0, 0] / (n_g * a_g) - 1)
     assert eps_g * n_g + eps_h * n_h == pytest.approx(0, abs=1e-5 * nx)  # energy-balanced
