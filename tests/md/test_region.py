@@ -83,6 +83,10 @@ def test_same_results_on_1_2_3_ranks(run_mpi, tmp_path):
     np.testing.assert_allclose(x1[roles == BAND][:, 2], x0[roles == BAND][:, 2], atol=1e-12)
     assert np.linalg.norm(f1[roles == CORE]) < 1e-4
     assert ref["energy1"] < ref["energy0"]
+    for n in (1, 2, 3):   # owner-local moves and forces agree with the collective ones
+        assert runs[n]["owned_count"] == len(roles)
+        assert runs[n]["owned_force_error"] < 1e-12
+        assert runs[n]["owned_position_error"] < 1e-12
     for n in (2, 3):
         assert runs[n]["ranks"] == n
         assert runs[n]["energy0"] == pytest.approx(ref["energy0"], rel=1e-13)
