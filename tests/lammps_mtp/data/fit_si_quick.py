@@ -7,7 +7,9 @@ squares again; energies and forces, no stress) on the mlearn Si training set
 Si stable and smooth at 300 K for the energy-conservation check; the trained potentials
 of mdfe.potentials.mtp are the accurate ones. Prints motep's errors on the test split.
 
-Usage: python fit_si_quick.py [BFGS_ITERATIONS]   (about 5 min on 2 busy cores)
+Usage: python fit_si_quick.py [BFGS_ITERATIONS]   (default 40; the committed file used 15:
+about 15 min on two busy cores). Run it in a scratch directory (motep writes
+intermediate_*.mtp there).
 """
 from __future__ import annotations
 
