@@ -16,6 +16,7 @@ import dataclasses
 import numpy as np
 
 HEXAGONAL_SHEETS = {"graphene": ("C", "C"), "hBN": ("B", "N")}
+SHEET_A_GUESS = {"graphene": 2.46, "hBN": 2.50}   # Å, starting points for a root search
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,12 +26,10 @@ from ase import Atoms
 
 from mdfe.potentials.lammps_potential import LammpsPotential
 from mdfe.potentials.properties.elastic import lattice_constant, relaxed_sheet_cell
-from mdfe.potentials.properties.unit_cells import (HEXAGONAL_SHEETS, UnitCell,
+from mdfe.potentials.properties.unit_cells import (HEXAGONAL_SHEETS, SHEET_A_GUESS, UnitCell,
                                                    borophene_rectangular, bulk_primitive,
                                                    hexagonal_primitive, hexagonal_rectangular,
                                                    sheet_vacuum)
-
-SHEET_GUESS = {"graphene": 2.46, "hBN": 2.50}  # Å, starting points for the root search
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,7 +45,7 @@ def relaxed_lattice_constant(potential: LammpsPotential, material: str,
             raise ValueError(f"material {material!r}: allowed sheets {sorted(HEXAGONAL_SHEETS)}"
                              " or a chemical symbol with structure=...")
         return lattice_constant(potential, functools.partial(hexagonal_primitive, material),
-                                SHEET_GUESS[material], window=0.1)
+                                SHEET_A_GUESS[material], window=0.1)
     from ase.data import atomic_numbers, reference_states
     guess = reference_states[atomic_numbers[material]].get("a")
     if guess is None:
