@@ -76,6 +76,6 @@ def create_system(lmp, potential: LammpsPotential, cell: np.ndarray, positions: 
          for i, e in enumerate(potential.elements)]
         + potential.commands()
         + ["neighbor 1.0 bin", "neigh_modify every 1 delay 0 check yes",
-           "thermo_style custom step pe press pxx pyy pzz pxy pxz pyz",
+           "thermo_style custom step pe ke press pxx pyy pzz pxy pxz pyz",
            "thermo_modify norm no"]
         + list(extra_commands))

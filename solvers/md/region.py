@@ -13,9 +13,10 @@ ID):
 - ``set_positions(ids, x)``;
 - ``forces(ids)`` (n, 3) eV/Å: the potential's forces at the current positions, never the
   constrained ones (pad forces are meaningless: discard them);
-- ``energy()`` eV: total potential energy;
+- ``energy()`` eV: total potential energy; ``kinetic_energy()`` eV;
 - ``relax(ftol, style="fire", maxiter)``: minimise with the constraints below;
-- ``run(nsteps, dt)``: NVE dynamics with the same constraints;
+- ``run(nsteps, dt)``: NVE dynamics with the same constraints (velocities persist
+  between runs; ``set_velocities_zero()``);
 - ``exclude_pairs(ids_a, ids_b)``: no interaction across a crack slit (see
   :func:`mdfe.solvers.md.setup.slit`).
 
@@ -196,6 +197,16 @@ class MDRegion:
         """Total potential energy (eV) at the current positions."""
         self.evaluate()
         return float(self._lmp.get_thermo("pe"))
+
+    def set_velocities_zero(self) -> None:
+        """Set all velocities to zero (collective)."""
+        self._lmp.command("velocity all set 0.0 0.0 0.0")
+        self._dirty = True
+
+    def kinetic_energy(self) -> float:
+        """Kinetic energy (eV) of the current velocities (zero until ``run``)."""
+        self.evaluate()
+        return float(self._lmp.get_thermo("ke"))
 
     # ---- owner-local access (not collective): the atoms LAMMPS places on this rank -----
     def _local(self, name: str) -> np.ndarray:

@@ -53,6 +53,32 @@ def test_access_is_keyed_by_id(region):
     assert region.forces(ids[::-1])[0] == pytest.approx(region.forces(ids)[-1])
 
 
+def test_nve_run_conserves_energy_and_keeps_constraints(region):
+    """Velocity Verlet with the constraints conserves energy up to an O(dt²) bounded error:
+    halving dt divides the largest energy error by 4."""
+    ids = region.ids
+    region.set_positions(ids, region.reference_positions(ids))
+    region.relax(ftol=1e-3, style="cg")          # relaxed edges: no edge energy turns to heat
+    x0 = region.positions(ids) + 0.02 * np.sin(np.arange(3 * len(ids))).reshape(-1, 3)
+    errors = []
+    for dt in (0.0005, 0.00025):
+        region.set_positions(ids, x0)
+        region.set_velocities_zero()
+        e0 = region.energy() + region.kinetic_energy()
+        err = []
+        for _ in range(4):
+            region.run(int(0.05 / dt), dt=dt)
+            err.append(region.energy() + region.kinetic_energy() - e0)
+        errors.append(np.abs(err).max())
+        assert region.kinetic_energy() > 0.05            # it did move
+        x1 = region.positions(ids)
+        pad, band = region.ids_with_role(PAD), region.ids_with_role(BAND)
+        np.testing.assert_allclose(x1[pad - 1], x0[pad - 1], atol=1e-12)
+        np.testing.assert_allclose(x1[band - 1, 2], x0[band - 1, 2], atol=1e-12)
+    assert errors[0] < 2e-2 * region.kinetic_energy()
+    assert 3.0 < errors[0] / errors[1] < 5.0
+
+
 def test_bad_input_is_named():
     pot = LammpsPotential.tersoff()
     atoms = sheet("graphene", pot, 2, 2, a=2.492)
