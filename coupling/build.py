@@ -37,6 +37,7 @@ def continuum_law(potential, unit_cell) -> ContinuumLaw:
     from mdfe.potentials.properties.elastic import bulk_stiffness, membrane_stiffness
     cb = CauchyBorn(potential, unit_cell)
     C = membrane_stiffness(cb) if cb.dim == 2 else bulk_stiffness(cb)
+    C = 0.5 * (C + C.T)          # the finite-difference tangent is symmetric to ~1e-10
     shift = CauchyBornShift(cb) if len(unit_cell.positions) > 1 else None
     return ContinuumLaw(cb, C, cb.dim, shift)
 
