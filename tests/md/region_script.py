@@ -33,7 +33,7 @@ def main(out):
     region.set_positions(order, region.reference_positions(order) + d)
     res = {"energy0": region.energy(), "forces0": region.forces(region.ids).tolist(),
            "positions0": region.positions(region.ids).tolist()}
-    res["iterations"] = region.relax(ftol=1e-4)
+    res["iterations"] = region.relax(ftol=1e-4, style="cg")
     res.update(energy1=region.energy(), forces1=region.forces(region.ids).tolist(),
                positions1=region.positions(region.ids).tolist(),
                roles=region.roles.tolist(), ranks=MPI.COMM_WORLD.size)

@@ -53,6 +53,21 @@ def test_access_is_keyed_by_id(region):
     assert region.forces(ids[::-1])[0] == pytest.approx(region.forces(ids)[-1])
 
 
+def test_fire_relax_converges_with_constraints(region):
+    ids = region.ids
+    d = 0.03 * np.cos(np.arange(3 * len(ids))).reshape(-1, 3)
+    d[:, 2] = 0.0
+    x0 = region.reference_positions(ids) + d
+    region.set_positions(ids, x0)
+    region.relax(ftol=1e-4)                        # min_style fire
+    x1, f1 = region.positions(ids), region.forces(ids)
+    core, band, pad = (region.ids_with_role(r) for r in (CORE, BAND, PAD))
+    assert np.linalg.norm(f1[core - 1]) < 1e-4
+    assert np.linalg.norm(f1[band - 1][:, :2]) < 1e-4
+    np.testing.assert_allclose(x1[pad - 1], x0[pad - 1], atol=1e-12)
+    np.testing.assert_allclose(x1[band - 1, 2], x0[band - 1, 2], atol=1e-12)
+
+
 def test_nve_run_conserves_energy_and_keeps_constraints(region):
     """Velocity Verlet with the constraints conserves energy up to an O(dt²) bounded error:
     halving dt divides the largest energy error by 4."""
@@ -104,7 +119,8 @@ def test_same_results_on_1_2_3_ranks(run_mpi, tmp_path):
     roles = np.array(ref["roles"])
     x0, x1 = np.array(ref["positions0"]), np.array(ref["positions1"])
     f1 = np.array(ref["forces1"])
-    # constraints: pad did not move, band kept z, core converged below ftol
+    # constraints (cg here, fire in test_fire_relax_...): pad did not move, band kept z,
+    # core converged below ftol
     np.testing.assert_allclose(x1[roles == PAD], x0[roles == PAD], atol=1e-12)
     np.testing.assert_allclose(x1[roles == BAND][:, 2], x0[roles == BAND][:, 2], atol=1e-12)
     assert np.linalg.norm(f1[roles == CORE]) < 1e-4
