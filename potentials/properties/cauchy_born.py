@@ -57,7 +57,6 @@ class CauchyBorn:
                       boundary="p p p", extra_commands=(
                           "min_style cg", "min_modify line quadratic"))
         self._nktv2p = self._lmp.extract_global("nktv2p")
-        self._shift = np.zeros((self.nbasis, 3))
         self.energy0 = 0.0
         self.energy0 = self._relaxed(np.eye(self.dim))[0] * self.omega0
 
@@ -81,7 +80,9 @@ class CauchyBorn:
         lmp.command(f"change_box all x final 0 {float(lower[0, 0])!r} y final 0 {float(lower[1, 1])!r} "
                     f"z final 0 {float(lower[2, 2])!r} xy final {float(lower[1, 0])!r} "
                     f"xz final {float(lower[2, 0])!r} yz final {float(lower[2, 1])!r} units box")
-        x = (self.unit_cell.positions @ f3.T + self._shift) @ q
+        # start from the affine positions every time (not the last ξ): the result is a
+        # function of F alone, the same whatever the order or the ranks evaluating it
+        x = (self.unit_cell.positions @ f3.T) @ q
         lmp.scatter_atoms("x", 1, 3, np.ascontiguousarray(x).ravel().ctypes.data_as(
             _c_double_p()))
         # the minimiser's last step evaluates energy and virial at the relaxed positions
@@ -95,7 +96,6 @@ class CauchyBorn:
         xi = xr - self.unit_cell.positions @ f3.T
         xi = _unwrap(xi, self.unit_cell.cell @ f3.T)
         xi -= xi.mean(axis=0)
-        self._shift = xi
         piola = vsigma @ np.linalg.inv(f3).T / self.omega0
         d = self.dim
         return (energy - self.energy0) / self.omega0, piola[:d, :d], xi
