@@ -22,7 +22,7 @@ Contract with the coupling (all units Å, eV, eV/Å):
     ``set_element_weights(w (n_elems,))``: stiffness weights in [0, 1] (0 in an
     atomistic core; nodes left without stiffness are held at zero).
 ``HyperelasticProblem`` (:mod:`.hyperelastic`): the same mesh/BC interface for batched
-    W(F) laws, solved with SNES.
+    W(F) laws (:mod:`.hyperelastic_laws`: ``NeoHookean``, ``StVenantKirchhoff``), SNES.
 ``ExplicitDynamics`` (:mod:`.dynamics`): lumped-mass central differences.
 ``write_xdmf`` (:mod:`.output`): HDF5 + XDMF for ParaView, from rank 0.
 """
@@ -38,7 +38,8 @@ __all__ = ["FEInputError", "GPA", "N_PER_M", "LinearElastic", "anisotropic_3d", 
 
 _LAZY = {"ElasticityProblem": "problem", "HyperelasticProblem": "hyperelastic",
          "ExplicitDynamics": "dynamics", "write_xdmf": "output", "read_mesh": "io",
-         "graded_mesh": "gmsh_mesh", "error_norms": "norms"}
+         "graded_mesh": "gmsh_mesh", "error_norms": "norms",
+         "NeoHookean": "hyperelastic_laws", "StVenantKirchhoff": "hyperelastic_laws"}
 
 
 def __getattr__(name):

@@ -16,8 +16,8 @@ from mdfe.solvers.fe import elements as ref
 from mdfe.solvers.fe.errors import FEInputError
 from mdfe.solvers.fe.materials import voigt_pairs
 
-#: Elements per vectorised block (bounds temporary memory to ~100 MB).
-BLOCK = 20000
+#: Floats per element-block temporary (strain operator B: ne·nq·nv·nd); ~32 MB.
+BLOCK_FLOATS = 4_000_000
 
 
 @dataclass
@@ -39,16 +39,32 @@ def geometry(cell: str, X: np.ndarray, order: int | None = None, first_id: int =
     q = ref.quadrature(cell, order)
     N = ref.shape(cell, q.xi)
     dN = ref.grad(cell, q.xi)
-    J = np.einsum("eai,qaj->eqij", X, dN)
-    det = np.linalg.det(J)
+    J = np.matmul(np.swapaxes(X, 1, 2)[:, None], dN[None])       # (ne, nq, d, d)
+    det, invJ = det_inv(J)
     if np.any(det <= 0):
         bad = np.unique(np.nonzero(det <= 0)[0]) + first_id
         raise FEInputError(f"{bad.size} elements are inverted or degenerate (det J <= 0), "
                            f"first ids {bad[:5].tolist()}")
-    invJ = np.linalg.inv(J)
-    dNdx = np.einsum("qak,eqkj->eqaj", dN, invJ)
-    x = np.einsum("qa,eai->eqi", N, X)
+    dNdx = np.matmul(dN[None], invJ)                               # (ne, nq, nen, d)
+    x = np.matmul(N[None], X)                                      # (ne, nq, d)
     return Geometry(N, dNdx, det * q.w[None, :], x)
+
+
+def det_inv(J: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Determinants (...,) and inverses (..., d, d) of 2×2 or 3×3 matrices J (adjugate
+    formulas, vectorised; the inverse is inf/nan where det = 0)."""
+    if J.shape[-1] == 2:
+        a, b, c, d = J[..., 0, 0], J[..., 0, 1], J[..., 1, 0], J[..., 1, 1]
+        det = a * d - b * c
+        adj = np.stack([np.stack([d, -b], -1), np.stack([-c, a], -1)], -2)
+    else:
+        c0 = np.cross(J[..., 1, :], J[..., 2, :])
+        c1 = np.cross(J[..., 2, :], J[..., 0, :])
+        c2 = np.cross(J[..., 0, :], J[..., 1, :])
+        det = np.einsum("...i,...i->...", J[..., 0, :], c0)
+        adj = np.stack([c0, c1, c2], -1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return det, adj / det[..., None, None]
 
 
 def strain_operator(dNdx: np.ndarray) -> np.ndarray:
@@ -119,8 +135,12 @@ def displacement_gradient(g: Geometry, ue: np.ndarray) -> np.ndarray:
     return np.einsum("eai,eqaj->eqij", ue.reshape(ne, nen, d), g.dNdx)
 
 
-def blocks(n: int, size: int = BLOCK):
-    """Slices covering range(n) in blocks of ``size``."""
+def blocks(n: int, cell: str, order: int | None = None):
+    """Slices covering range(n) elements in blocks whose temporaries (B at ``order``
+    quadrature) stay within BLOCK_FLOATS."""
+    d, nen = ref.CELL_DIM[cell], ref.CELL_NEN[cell]
+    nq = len(ref.quadrature(cell, order).w)
+    size = max(1, BLOCK_FLOATS // (nq * nen * d * len(voigt_pairs(d)) + d ** 4 * nq))
     for s in range(0, n, size):
         yield slice(s, min(n, s + size))
 

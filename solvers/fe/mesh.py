@@ -122,11 +122,18 @@ class Mesh:
     def boundary_facets(self, node_ids: np.ndarray | None = None) -> np.ndarray:
         """Facets (m, nen_facet) on the boundary (used by one element only), optionally
         only those whose nodes all lie in ``node_ids``; outward node order."""
-        loc = facet_local_nodes(self.cell)
-        facets = self.elements[:, loc].reshape(-1, loc.shape[1])
-        key = np.sort(facets, axis=1)
-        _, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
-        facets = facets[counts[inv.reshape(-1)] == 1]
+        if getattr(self, "_boundary", None) is None:
+            loc = facet_local_nodes(self.cell)
+            facets = self.elements[:, loc].reshape(-1, loc.shape[1])
+            key = np.sort(facets, axis=1)[:, :3]     # 3 nodes identify a facet
+            n = np.int64(self.n_nodes)
+            if float(n) ** key.shape[1] < 2.0 ** 62:
+                key = sum(key[:, k] * n ** (key.shape[1] - 1 - k) for k in range(key.shape[1]))
+                _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+            else:
+                _, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+            self._boundary = facets[counts[inv.reshape(-1)] == 1]
+        facets = self._boundary
         if node_ids is not None:
             facets = facets[np.all(np.isin(facets, node_ids), axis=1)]
         return facets
