@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -26,14 +28,6 @@ void group_by(int nkeys, const std::vector<std::pair<int, T>> &entries, std::vec
 
 }    // namespace
 
-/// start + sum_e mult_e x[a_e] y[b_e] over the n terms t
-double MTPEvaluator::contract(const Term *t, int n, const double *x, const double *y,
-                              double start)
-{
-  for (int e = 0; e < n; ++e) start += t[e].mult * x[t[e].a] * y[t[e].b];
-  return start;
-}
-
 MTPEvaluator::MTPEvaluator(const MTPModel &mdl) :
     nspecies_(mdl.species_count), nrb_(mdl.radial_basis_size), nrf_(mdl.radial_funcs_count),
     nmom_(mdl.alpha_moments_count), nbasic_(static_cast<int>(mdl.alpha_index_basic.size())),
@@ -42,15 +36,15 @@ MTPEvaluator::MTPEvaluator(const MTPModel &mdl) :
     moment_coeffs_(mdl.moment_coeffs), mapping_(mdl.alpha_moment_mapping), seed_(nmom_, 0.0)
 {
   for (size_t a = 0; a < mapping_.size(); ++a) seed_[mapping_[a]] += moment_coeffs_[a];
-  std::vector<std::pair<int, Term>> fwd, adj;
+  std::vector<std::pair<int, Term>> by_target;
   for (const auto &t : mdl.alpha_index_times) {
-    const double mult = t[2];
-    fwd.push_back({t[3], Term{t[0], t[1], mult}});
-    adj.push_back({t[0], Term{t[3], t[1], mult}});    // dm[t3]/dm[t0] = mult m[t1]
-    adj.push_back({t[1], Term{t[3], t[0], mult}});
+    if (t[2] > (1 << 24))
+      throw std::runtime_error("pair_style mtp: alpha_index_times multiplicity " +
+                               std::to_string(t[2]) + " is too large (at most 2^24)");
+    by_target.push_back({t[3], Term{static_cast<std::uint32_t>(t[0]),
+                                    static_cast<std::uint32_t>(t[1]), static_cast<float>(t[2])}});
   }
-  group_by(nmom_, fwd, fwd_terms_, fwd_first_);
-  group_by(nmom_, adj, adj_terms_, adj_first_);
+  group_by(nmom_, by_target, terms_, first_);
 
   // monomials of the basic moments, in order of first use, then closed under lowering
   std::map<std::tuple<int, int, int>, int> mono_id;
@@ -173,18 +167,29 @@ void MTPEvaluator::forward(int zi, int n, const double *rij, const int *zj)
     for (int j = 0; j < n; ++j) s += fr[j] * mo[j];
     m_[b] = s;
   }
-  for (int k = nbasic_; k < nmom_; ++k)
-    m_[k] = contract(fwd_terms_.data() + fwd_first_[k], fwd_first_[k + 1] - fwd_first_[k],
-                     m_.data(), m_.data(), 0.0);
+  const Term *term = terms_.data();
+  for (int k = nbasic_; k < nmom_; ++k) {
+    double acc = 0.0;
+    for (int e = first_[k]; e < first_[k + 1]; ++e)
+      acc += term[e].mult * m_[term[e].a] * m_[term[e].b];
+    m_[k] = acc;
+  }
 }
 
 void MTPEvaluator::backward(int n, double *grad)
 {
   const int c = cap_;
-  // adjoints dV/dm, from the last moment down: every target of k is > k, so final
-  for (int k = nmom_ - 1; k >= 0; --k)
-    w_[k] = contract(adj_terms_.data() + adj_first_[k], adj_first_[k + 1] - adj_first_[k],
-                     w_.data(), m_.data(), seed_[k]);
+  // adjoints dV/dm: push each target's final adjoint to its factors, highest target first
+  std::copy(seed_.begin(), seed_.end(), w_.begin());
+  const Term *term = terms_.data();
+  for (int k = nmom_ - 1; k >= nbasic_; --k) {
+    const double wk = w_[k];
+    for (int e = first_[k]; e < first_[k + 1]; ++e) {
+      const double g = term[e].mult * wk;
+      w_[term[e].a] += g * m_[term[e].b];
+      w_[term[e].b] += g * m_[term[e].a];
+    }
+  }
   double *s = acc_s_.data(), *vx = acc_vx_.data(), *vy = acc_vy_.data(), *vz = acc_vz_.data();
   double *A = tmp_a_.data(), *B = tmp_b_.data();
   std::fill(s, s + n, 0.0);

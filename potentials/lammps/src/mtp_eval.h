@@ -8,9 +8,9 @@
  *   x = 2 (r - min_dist) / (max_dist - min_dist) - 1
  * and contracted moments m[i3] = sum mult m[i1] m[i2] (alpha_index_times; i1, i2 < i3).
  *
- * The gradient is reverse-mode: adjoints w = dV_i/dm are pulled back through the
- * contractions (w[k] = dV/dm_k|direct + sum over contractions using m_k), then for every
- * neighbour
+ * The gradient is reverse-mode: adjoints w = dV_i/dm, seeded by the linear coefficients,
+ * are pushed back through the contractions from the highest target down (w[k] is final
+ * once every target above k is done), then for every neighbour
  *   dV_i/dr_ij = s u + v,  s = sum_b w_b (f'_mu - |p_b| f_mu / r) u^p_b,
  *                          v = sum_b w_b f_mu / r  grad_u(u^p_b)
  * (u^p is homogeneous of degree |p| in u; grad_u u^p is made of the monomials with one
@@ -24,6 +24,7 @@
 
 #include "mtp_model.h"
 
+#include <cstdint>
 #include <vector>
 
 namespace mdfe_mtp {
@@ -55,16 +56,15 @@ class MTPEvaluator {
   std::vector<double> species_coeffs_, moment_coeffs_;
   std::vector<int> mapping_;                          // basis function -> moment index
   std::vector<double> seed_;                          // dV/dm from the linear part, per moment
-  // contractions, CSR: forward "m[k] = sum mult m[a] m[b]" grouped by target k >= nbasic_,
-  // and the adjoint "w[k] = seed[k] + sum mult w[t] m[o]" grouped by factor k (an entry
-  // with a == b == k appears twice). Sums stay in registers: no store-to-load chains.
+  // contractions grouped by target k >= nbasic_ (CSR): m[k] = sum mult m[a] m[b]. A term
+  // is 12 bytes so that the tables of high levels stay in L2 cache (they are streamed
+  // twice per atom); mult is a small integer, exact in a float.
   struct Term {
-    int a, b;
-    double mult;
+    std::uint32_t a, b;
+    float mult;
   };
-  std::vector<Term> fwd_terms_, adj_terms_;
-  static double contract(const Term *t, int n, const double *x, const double *y, double start);
-  std::vector<int> fwd_first_, adj_first_;
+  std::vector<Term> terms_;
+  std::vector<int> first_;
   // angular monomials u_x^a u_y^b u_z^c: those of the basic moments, closed under lowering
   // one exponent (the gradient of a monomial is made of its lowered monomials)
   std::vector<int> mono_a_, mono_b_, mono_c_;
