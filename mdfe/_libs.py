@@ -49,7 +49,11 @@ def load_mpi() -> str:
 
 
 def load_petsc() -> str | None:
-    """Pre-load ``libpetsc.so`` of the installed ``petsc`` package; None if absent."""
+    """Pre-load ``libpetsc.so`` of the installed ``petsc`` package; None if absent.
+
+    Afterwards ``from petsc4py import PETSc`` initialises PETSc, which is collective on
+    MPI_COMM_WORLD: do that import on every rank, never on the FE group's ranks only.
+    """
     if "petsc" in _loaded:
         return _loaded["petsc"]
     load_mpi()
@@ -57,7 +61,8 @@ def load_petsc() -> str | None:
         import petsc  # the PyPI sdist installs a 'petsc' package with get_petsc_dir()
     except ImportError:
         return None
-    libs = sorted(glob.glob(os.path.join(petsc.get_petsc_dir(), "lib", "libpetsc.so*")))
+    # the versioned file is the library; the wheel's bare libpetsc.so is a linker stub
+    libs = sorted(glob.glob(os.path.join(petsc.get_petsc_dir(), "lib", "libpetsc.so.*")), key=len)
     if not libs:
         return None
     ctypes.CDLL(libs[0], mode=ctypes.RTLD_GLOBAL)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import importlib.metadata
 
+from mdfe._libs import load_petsc
+
+# PetscInitialize is collective on MPI_COMM_WORLD: import PETSc on every rank.
+load_petsc()
+from petsc4py import PETSc  # noqa: E402
+
 
 def _version(dist: str) -> str:
     try:
@@ -22,13 +28,8 @@ def stack_report() -> dict:
 
     report = {"mpi_library": MPI.Get_library_version().splitlines()[0].strip(),
               "mpi4py": _version("mpi4py")}
-    from mdfe._libs import load_petsc
-    if load_petsc() is None:
-        report["petsc"] = report["petsc4py"] = "not installed"
-    else:
-        from petsc4py import PETSc
-        report["petsc"] = "%d.%d.%d" % PETSc.Sys.getVersion()
-        report["petsc4py"] = _version("petsc4py")
+    report["petsc"] = "%d.%d.%d" % PETSc.Sys.getVersion()
+    report["petsc4py"] = _version("petsc4py")
     import lammps
 
     lmp = lammps.lammps(comm=MPI.COMM_SELF, cmdargs=["-log", "none", "-screen", "none",

@@ -15,6 +15,11 @@ import numpy as np
 
 from mdfe._libs import load_petsc
 
+# PetscInitialize is collective on MPI_COMM_WORLD: import PETSc on every rank (module level),
+# never only on the ranks of the FE group.
+load_petsc()
+from petsc4py import PETSc  # noqa: E402
+
 #: LAMMPS arguments for a quiet instance inside a larger program.
 LAMMPS_QUIET = ["-log", "none", "-screen", "none", "-nocite"]
 
@@ -26,9 +31,6 @@ def poisson_2d(comm, n: int = 64) -> dict[str, float]:
     Returns the 2-norm of u, u at the centre node (n odd) or the mean of the 4 central
     nodes (n even), and the iteration count.
     """
-    load_petsc()
-    from petsc4py import PETSc
-
     N = n * n
     lo, hi = _ownership(comm, N)
     A = PETSc.Mat().create(comm=comm)
