@@ -12,16 +12,26 @@ C_ORTHO = np.array([[20.0, 3.0, 0.0], [3.0, 12.0, 0.0], [0.0, 0.0, 5.0]])
 TIP = (1.3, -0.7)
 
 
+C_CUBIC = np.zeros((6, 6))       # Si-like cubic C (eV/Å³), plane strain in the xy plane
+C_CUBIC[:3, :3] = 0.54
+C_CUBIC[[0, 1, 2], [0, 1, 2]] = 1.04
+C_CUBIC[[3, 4, 5], [3, 4, 5]] = 0.50
+PLANE = [0, 1, 5]                # in-plane block: σ_xx, σ_yy, σ_xy vs ε_xx, ε_yy, γ_xy
+
+
 def fields():
     return {"kolosov": (crack_field(C_ISO, TIP), C_ISO),
-            "anisotropic": (crack_field(C_ORTHO, TIP), C_ORTHO)}
+            "anisotropic": (crack_field(C_ORTHO, TIP), C_ORTHO),
+            "plane strain": (crack_field(C_CUBIC, TIP), C_CUBIC[np.ix_(PLANE, PLANE)])}
 
 
-@pytest.mark.parametrize("name", ["kolosov", "anisotropic"])
+@pytest.mark.parametrize("name", ["kolosov", "anisotropic", "plane strain"])
 @pytest.mark.parametrize("k_i, k_ii", [(1.0, 0.0), (0.0, 1.0), (0.7, -0.4)])
 def test_field_is_an_elastic_crack_solution(name, k_i, k_ii):
     field, c = fields()[name]
     assert isinstance(field, KolosovField if name == "kolosov" else AnisotropicField)
+    if name == "plane strain":     # cubic C is not isotropic: 2 C44 != C11 - C12
+        assert C_CUBIC[3, 3] * 2 != C_CUBIC[0, 0] - C_CUBIC[0, 1]
     rng = np.random.default_rng(2)
     r = rng.uniform(2, 20, 25)
     t = rng.uniform(-3.0, 3.0, 25)
