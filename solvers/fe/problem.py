@@ -358,7 +358,7 @@ class ElasticityProblem:
         fixed, ud = self._fixed, uD.getArray(readonly=True)
         b.setArray(np.where(fixed, self.diag_scale * ud, b.getArray(readonly=True)))
         self.u.setArray(np.where(fixed, ud, self.u.getArray(readonly=True)))
-        self.ksp.setInitialGuessNonzero(True)
+        self.ksp.setInitialGuessNonzero(self.ksp.getType() != "preonly")   # warm start
         self.ksp.solve(b, self.u)
         self.iterations = check_converged(self.ksp, f"-{self.prefix}ksp_monitor")
         self.u.setArray(np.where(fixed, ud, self.u.getArray(readonly=True)))   # exact values

@@ -242,3 +242,55 @@ def test_locate_interpolates_linear_field_exactly():
     field = mesh.nodes @ np.array([1.0, -2.0, 0.5]) + 3.0
     got = np.einsum("ma,ma->m", N[5:], field[nodes[5:]])
     assert np.allclose(got, p[5:] @ np.array([1.0, -2.0, 0.5]) + 3.0, atol=1e-12)
+
+
+def test_solver_options_from_database_and_argument():
+    """Defaults CG+GAMG; the options database (command line) overrides them, the
+    ``options`` argument overrides both, and the database is left as it was."""
+    from mdfe.solvers.fe.petsc import PETSc
+    mesh = fe.box_mesh([4.0, 2.0], [8, 4], "quad4")
+    law = {0: fe.membrane(np.diag([5.0, 5.0, 2.0]))}
+
+    def solved(**kw):
+        p = ElasticityProblem(mesh, law, **kw)
+        p.set_dirichlet("xmin", 0.0)
+        p.add_traction("xmax", [0.1, 0.0])
+        p.solve()
+        return p.ksp.getType(), p.ksp.getPC().getType(), p.gather()
+    t0, pc0, u0 = solved()
+    assert (t0, pc0) == ("cg", "gamg")
+    db = PETSc.Options()
+    db["fe_ksp_type"] = "gmres"
+    try:
+        t1, pc1, u1 = solved()
+        t2, pc2, u2 = solved(options={"ksp_type": "preonly", "pc_type": "lu"})
+        assert db.getString("fe_ksp_type") == "gmres" and not db.hasName("fe_pc_type")
+    finally:
+        db.delValue("fe_ksp_type")
+    assert (t1, pc1) == ("gmres", "gamg") and (t2, pc2) == ("preonly", "lu")
+    assert np.abs(u2 - u0).max() < 1e-8 * np.abs(u2).max()
+
+
+def test_output_fields_at_uniform_stress(tmp_path):
+    """HDF5/XDMF output of a membrane at a uniform biaxial stress resultant: stress,
+    strain, von Mises and material id equal the analytic values in every element."""
+    import h5py
+    from mdfe.solvers.fe.output import write_xdmf
+    C = np.array([[20.0, 4.0, 0.0], [4.0, 18.0, 0.0], [0.0, 0.0, 7.0]])
+    mesh = fe.box_mesh([6.0, 4.0], [6, 4], "tri3")
+    prob = ElasticityProblem(mesh, {0: fe.membrane(C)}, options=TIGHT)
+    N = np.array([0.3, -0.1, 0.0])
+    eps = np.linalg.solve(C, N)
+    prob.set_dirichlet(np.unique(mesh.boundary_facets()), lambda x: x * eps[:2])
+    prob.solve()
+    write_xdmf(prob, tmp_path / "out", time=1.5)
+    with h5py.File(tmp_path / "out.h5") as f:
+        assert np.allclose(f["cell/stress"][()], N, atol=1e-10)
+        assert np.allclose(f["cell/strain"][()], eps, atol=1e-10)
+        vm = np.sqrt(N[0] ** 2 - N[0] * N[1] + N[1] ** 2)
+        assert np.allclose(f["cell/von_mises"][()], vm, atol=1e-10)
+        assert np.allclose(f["cell/max_principal_stress"][()], 0.3, atol=1e-10)
+        assert np.all(f["cell/material"][()] == 0)
+        assert np.allclose(f["displacement"][()], mesh.nodes * eps[:2], atol=1e-10)
+    xml = (tmp_path / "out.xdmf").read_text()
+    assert 'TopologyType="Triangle"' in xml and 'out.h5:/cell/von_mises' in xml
