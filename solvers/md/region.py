@@ -29,7 +29,8 @@ ranks makes the forces current).
 Constraints during ``relax`` and ``run``: prescribed atoms (default: the pad; replace with
 ``set_prescribed(ids)``) do not move; band atoms keep their z (sheets: out-of-plane motion
 only in the core). Sheets use ``boundary s s p`` with at least 2 r_cut of vacuum in z (or
-``s s s``); bulk regions may be periodic along z.
+``s s s``); bulk regions (Atoms periodic along z, e.g. from
+:func:`mdfe.solvers.md.setup.bulk_region`) may be periodic along z without vacuum.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class MDRegion:
     """A LAMMPS region keyed by atom ID; see the module docstring for the contract."""
 
     def __init__(self, atoms, potential: LammpsPotential, roles, comm=None,
-                 boundary: str = "s s p", vacuum_check: bool = True):
+                 boundary: str = "s s p"):
         if comm is None:
             from mpi4py import MPI
             comm = MPI.COMM_WORLD
@@ -64,7 +65,7 @@ class MDRegion:
         flags = boundary.split()
         if len(flags) != 3 or any(f not in ("p", "s", "f", "m") for f in flags):
             raise ValueError(f"boundary {boundary!r}: give three of p, s, f, m")
-        lo, hi = self._box(atoms, flags, vacuum_check)
+        lo, hi = self._box(atoms, flags)
         self._lmp = open_lammps(comm)
         create_system(self._lmp, potential, np.diag(hi - lo), self._reference,
                       atoms.get_chemical_symbols(), boundary, origin=lo,
@@ -89,7 +90,7 @@ class MDRegion:
             raise ValueError(f"roles: allowed values {CORE} (core), {BAND} (band), {PAD} (pad)")
         return roles
 
-    def _box(self, atoms, flags, vacuum_check):
+    def _box(self, atoms, flags):
         x = self._reference
         lo, hi = x.min(axis=0) - 1.0, x.max(axis=0) + 1.0
         cell = np.array(atoms.cell)
@@ -103,7 +104,8 @@ class MDRegion:
             span = np.ptp(x[:, d])
             if (x[:, d].min() < 0 or x[:, d].max() >= cell[d, d]):
                 raise ValueError(f"atoms lie outside the periodic cell along {'xyz'[d]}")
-            if d == 2 and vacuum_check and cell[d, d] - span < 2 * self.potential.cutoff - 1e-9:
+            sheet = not atoms.pbc[d]        # a sheet in a periodic box: needs vacuum
+            if sheet and cell[d, d] - span < 2 * self.potential.cutoff - 1e-9:
                 raise ValueError(
                     f"vacuum along z is {cell[d, d] - span:.3f} Å; a sheet with boundary "
                     f"'{self.boundary}' needs ≥ 2 r_cut = {2 * self.potential.cutoff:.3f} Å "

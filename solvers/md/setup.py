@@ -12,6 +12,9 @@ for :class:`~mdfe.solvers.md.region.MDRegion` (``boundary s s p``, vacuum from t
 builder). An outline edge closer than ``tol`` Å to a row of atoms is ambiguous (which side
 is an atom on?) and is refused, naming the edge and the nearest allowed positions.
 
+:func:`bulk_region` does the same for a bulk crystal, periodic along z (the crack front);
+:func:`fill_outline` is the common step for any orthogonal unit cell.
+
 :func:`slit` places a crack between two atom rows: it snaps the requested line to the
 middle of the nearest widest gap between rows (so that only one bond per crossing is cut:
 zigzag edges for a zigzag-along-x sheet) and the tip to the middle between atom columns,
@@ -27,7 +30,7 @@ from ase import Atoms
 
 from mdfe.potentials.lammps_potential import LammpsPotential
 from mdfe.solvers.md.region import BAND, CORE, PAD
-from mdfe.solvers.md.structures import sheet
+from mdfe.solvers.md.structures import bulk_crystal, sheet
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,11 +69,38 @@ def _snap(value: float, rows: np.ndarray, outward: float) -> float:
 def sheet_region(material: str, potential: LammpsPotential, outline: Outline,
                  orientation: str = "zigzag", origin=(0.0, 0.0), tol: float = 0.2,
                  snap: bool = False) -> tuple[Atoms, np.ndarray]:
-    """Atoms filling ``outline`` and their roles (N,) — see the module docstring.
+    """A graphene / h-BN sheet filling ``outline``: Atoms and roles (N,) — see the module
+    docstring. ``snap``: see :func:`fill_outline`."""
+    atoms, roles = fill_outline(sheet(material, potential, 1, 1, orientation), potential,
+                                outline, origin, tol, snap)
+    atoms.pbc = (False, False, False)
+    return atoms, roles
+
+
+def bulk_region(symbol: str, structure: str, potential: LammpsPotential, outline: Outline,
+                periods_z: int = 1, origin=(0.0, 0.0), tol: float = 0.2, snap: bool = False
+                ) -> tuple[Atoms, np.ndarray]:
+    """A bulk crystal (cubic cell, axes along x, y, z) filling ``outline`` in xy and
+    ``periods_z`` cells thick, periodic along z (a straight crack front along z): use
+    ``boundary s s p``. The z period must exceed 2 r_cut."""
+    unit = bulk_crystal(symbol, structure, potential, (1, 1, periods_z))
+    if unit.cell[2, 2] <= 2 * potential.cutoff:
+        raise ValueError(f"periods_z={periods_z}: the z period {unit.cell[2, 2]:.3f} Å must "
+                         f"exceed 2 r_cut = {2 * potential.cutoff} Å")
+    atoms, roles = fill_outline(unit, potential, outline, origin, tol, snap)
+    atoms.pbc = (False, False, True)
+    return atoms, roles
+
+
+def fill_outline(unit: Atoms, potential: LammpsPotential, outline: Outline, origin=(0.0, 0.0),
+                 tol: float = 0.2, snap: bool = False) -> tuple[Atoms, np.ndarray]:
+    """Repeat the orthogonal cell ``unit`` in x and y, a lattice site at the FE point
+    ``origin``, keep the atoms inside the outline, and give them roles.
 
     snap: move every outline edge to the middle between atom rows (core edges to the
     nearest, band and pad edges outwards) instead of refusing an ambiguous edge. The
-    edges used are stored in ``atoms.info["outline_edges"]`` (Å).
+    edges used are stored in ``atoms.info["outline_edges"]`` (Å); ``atoms.arrays["role"]``
+    holds the roles. In-plane cell vectors are zeroed (not periodic).
     """
     x0, x1, y0, y1 = outline.core
     if not (x1 > x0 and y1 > y0):
@@ -82,7 +112,6 @@ def sheet_region(material: str, potential: LammpsPotential, outline: Outline,
         raise ValueError(f"outline pad width {pad} Å is thinner than 2 r_cut = "
                          f"{2 * potential.cutoff} Å of {potential.pair_style}")
     edges = outline.edges(pad)
-    unit = sheet(material, potential, 1, 1, orientation)
     lx, ly = unit.cell[0, 0], unit.cell[1, 1]
     ox, oy = origin
     margin = 3
@@ -90,7 +119,7 @@ def sheet_region(material: str, potential: LammpsPotential, outline: Outline,
     i1 = int(np.ceil((edges["pad x1"] - ox) / lx)) + margin
     j0 = int(np.floor((edges["pad y0"] - oy) / ly)) - margin
     j1 = int(np.ceil((edges["pad y1"] - oy) / ly)) + margin
-    atoms = sheet(material, potential, i1 - i0, j1 - j0, orientation)
+    atoms = unit.repeat((i1 - i0, j1 - j0, 1))
     atoms.positions[:, 0] += ox + i0 * lx
     atoms.positions[:, 1] += oy + j0 * ly
     x = atoms.positions
@@ -122,7 +151,6 @@ def sheet_region(material: str, potential: LammpsPotential, outline: Outline,
     keep = inside("pad")
     atoms, roles = atoms[keep], roles[keep]
     atoms.cell[0, 0] = atoms.cell[1, 1] = 0.0   # in-plane directions are not periodic
-    atoms.pbc = (False, False, False)
     atoms.set_array("role", roles)
     atoms.info["outline_edges"] = edges
     return atoms, roles

