@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from mdfe.solvers.fe import assembly as asm
-from mdfe.solvers.fe.errors import FEInputError
+from mdfe.solvers.fe.errors import FEInputError, collective
 from mdfe.solvers.fe.layout import Layout
 from mdfe.solvers.fe.locate import PointLocator
 from mdfe.solvers.fe.materials import LinearElastic
@@ -222,6 +222,20 @@ class ElasticityProblem:
         components: which displacement components (default all d). Constraints add up
         over calls (a later value for the same dof wins); see :meth:`clear_dirichlet`.
         """
+        dofs, vals = collective(self.comm, self._dirichlet_input, node_ids, values, components)
+        mark, val = self.vector(), self.vector()
+        ins = PETSc.InsertMode.INSERT_VALUES
+        add_entries(mark, dofs, np.ones(dofs.size), ins)
+        add_entries(val, dofs, vals, ins)
+        new = mark.getArray(readonly=True) > 0.5
+        changed = bool(np.any(new & ~self._bc_mask))
+        self._bc_mask |= new
+        self._bc_vals[new] = val.getArray(readonly=True)[new]
+        if self.comm.allreduce(changed, op=_mpi_lor()):
+            self._bc_dirty = True
+
+    def _dirichlet_input(self, node_ids, values, components):
+        """Checked (dofs (k, c), values (k, c)) of a Dirichlet request."""
         ids = self.mesh.node_set(node_ids)
         comps = np.arange(self.dim) if components is None else np.asarray(components, int).reshape(-1)
         if comps.size == 0 or comps.min() < 0 or comps.max() >= self.dim:
@@ -233,17 +247,7 @@ class ElasticityProblem:
         if vals.shape != (len(ids), comps.size) or not np.all(np.isfinite(vals)):
             raise FEInputError(f"Dirichlet values must be finite with shape "
                                f"({len(ids)}, {comps.size}); got {np.shape(vals)}")
-        dofs = self.layout.dofs(ids)[:, comps]
-        mark, val = self.vector(), self.vector()
-        ins = PETSc.InsertMode.INSERT_VALUES
-        add_entries(mark, dofs, np.ones(dofs.size), ins)
-        add_entries(val, dofs, vals, ins)
-        new = mark.getArray(readonly=True) > 0.5
-        changed = bool(np.any(new & ~self._bc_mask))
-        self._bc_mask |= new
-        self._bc_vals[new] = val.getArray(readonly=True)[new]
-        if self.comm.allreduce(changed, op=_mpi_lor()):
-            self._bc_dirty = True
+        return self.layout.dofs(ids)[:, comps], vals
 
     def clear_dirichlet(self) -> None:
         """Remove all Dirichlet conditions."""
@@ -257,13 +261,18 @@ class ElasticityProblem:
         Collective; contributions from all ranks are summed (so each rank may pass the
         forces it computed for any nodes). Matrix and preconditioner are reused.
         """
+        dofs, f = collective(self.comm, self._force_input, node_ids, forces)
+        self.f_nodal.zeroEntries()
+        add_entries(self.f_nodal, dofs, f)
+
+    def _force_input(self, node_ids, forces):
+        """Checked (dofs (k, d), forces (k, d)) of a nodal-force request."""
         ids = self.mesh.node_set(node_ids)
         f = np.asarray(forces, float)
         if f.shape != (len(ids), self.dim) or not np.all(np.isfinite(f)):
             raise FEInputError(f"nodal forces must be finite with shape ({len(ids)}, "
                                f"{self.dim}); got {f.shape}")
-        self.f_nodal.zeroEntries()
-        add_entries(self.f_nodal, self.layout.dofs(ids), f)
+        return self.layout.dofs(ids), f
 
     def add_traction(self, facets, traction) -> None:
         """Add a Neumann traction on facets: a facet-set name or (m, nen_f) node ids.

@@ -56,3 +56,11 @@ def test_same_answer_as_one_rank(run_mpi, mesh_file, one_rank, tmp_path, n):
         assert np.array_equal(f["displacement"][()], r["u"])
         assert set(f["cell"]) >= {"strain", "stress", "von_mises", "material"}
     assert "Triangle" in (tmp_path / f"fields{n}.xdmf").read_text()
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_bad_input_on_one_rank_raises_on_all(run_mpi, n):
+    proc = run_mpi(n, [Path(__file__).parent / "mpi" / "bad_input_one_rank.py"], timeout=60)
+    lines = [l for l in proc.stdout.splitlines() if "caught" in l]
+    assert len(lines) == n and all("nodal forces must be finite with shape (2, 2)" in l for l in lines)
+    assert sum(f"on FE rank {n - 1}" in l for l in lines) == n - 1
