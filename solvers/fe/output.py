@@ -122,7 +122,8 @@ class SeriesWriter:
             for k, v in values.items():
                 v = np.atleast_1d(np.asarray(v, float))
                 if k not in f:
-                    f.create_dataset(k, shape=(0,) + v.shape, maxshape=(None,) + v.shape)
+                    f.create_dataset(k, shape=(0,) + v.shape, maxshape=(None,) + v.shape,
+                                     dtype="f8")
                 ds = f[k]
                 ds.resize(len(ds) + 1, axis=0)
                 ds[-1] = v

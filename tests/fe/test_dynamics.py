@@ -107,3 +107,22 @@ def test_bad_time_step_and_damping_raise():
         ExplicitDynamics(prob, dt=0.0)
     with pytest.raises(fe.FEInputError, match="damping"):
         ExplicitDynamics(prob, dt=0.1, damping={0: -1.0})
+
+
+def test_energy_and_reaction_time_series_written_from_rank0(tmp_path):
+    """SeriesWriter appends rows (time, energy, reaction force on the clamped edge) and
+    stores them in double precision."""
+    import h5py
+    from mdfe.solvers.fe.output import SeriesWriter
+    prob, dyn = _plate()
+    series = SeriesWriter(tmp_path / "series", prob.comm)
+    kept = []
+    for _ in range(5):
+        dyn.step(10)
+        r = prob.nodal_values(prob.internal_force(dyn.u), "xmin").sum(axis=0)
+        kept.append((dyn.time, dyn.invariant(), r))
+        series.append(time=dyn.time, energy=kept[-1][1], reaction=r)
+    with h5py.File(tmp_path / "series.h5") as f:
+        assert np.allclose(f["time"][()][:, 0], [k[0] for k in kept])
+        assert np.array_equal(f["energy"][()][:, 0], [k[1] for k in kept])
+        assert f["reaction"].shape == (5, 2)
