@@ -1,8 +1,13 @@
 """mdfe.solvers.fe: distributed finite-element elasticity in PETSc (petsc4py).
 
-Meshes are replicated on every FE rank (:mod:`.mesh`, :mod:`.gmsh_mesh`, :mod:`.io`);
-matrix, vectors and solves are distributed over the FE communicator (:mod:`.layout`:
-METIS partition, global node ids independent of the rank count).
+Meshes (P1/Q1: tri3, quad4, tet4, hex8; :mod:`.mesh` boxes, :mod:`.gmsh_mesh` graded 2D
+triangle meshes with MD-region bands, holes and pre-cut cracks, :mod:`.io` files via
+meshio) are replicated on every FE rank — at 10^6 dofs that is tens of MB, small next to
+the matrix. Matrix, vectors and KSP/SNES solves are distributed over the FE communicator:
+:mod:`.layout` partitions nodes and elements with METIS (pymetis) and gives each rank a
+contiguous block of PETSc rows; each rank assembles only its elements (vectorised numpy,
+``setValuesCOO``). Global node ids are the mesh's row order and never depend on the rank
+count; the PETSc order is private.
 
 Contract with the coupling (all units Å, eV, eV/Å):
 
@@ -21,6 +26,9 @@ Contract with the coupling (all units Å, eV, eV/Å):
     (Vecs; read them at nodes with ``nodal_values``); ``energy(u)`` in eV.
     ``set_element_weights(w (n_elems,))``: stiffness weights in [0, 1] (0 in an
     atomistic core; nodes left without stiffness are held at zero).
+    ``layout.owned_nodes``: global ids of this rank's nodes, in the order of the local
+    part of every Vec (``vec.getArray().reshape(-1, d)``), for exchanges keyed by node id.
+    ``K``, ``f_ext``, ``f_nodal``, ``f_eig``, ``u``: the PETSc objects themselves.
 ``HyperelasticProblem`` (:mod:`.hyperelastic`): the same mesh/BC interface for batched
     W(F) laws (:mod:`.hyperelastic_laws`: ``NeoHookean``, ``StVenantKirchhoff``), SNES.
 ``ExplicitDynamics`` (:mod:`.dynamics`): lumped-mass central differences.

@@ -12,6 +12,7 @@ from mpi4py import MPI
 
 from mdfe.solvers import fe
 from mdfe.solvers.fe.dynamics import ExplicitDynamics
+from mdfe.solvers.fe.gmsh_mesh import graded_mesh
 from mdfe.solvers.fe.hyperelastic import HyperelasticProblem
 from mdfe.solvers.fe.hyperelastic_laws import NeoHookean
 from mdfe.solvers.fe.io import read_mesh
@@ -22,6 +23,9 @@ mesh_path, out_path, stem = sys.argv[1:4]
 comm = MPI.COMM_WORLD
 rank, size = comm.Get_rank(), comm.Get_size()
 mesh = read_mesh(mesh_path)
+small = graded_mesh(50.0, 30.0, h_min=3.0, h_max=10.0, md_regions=[(20, 10, 30, 20)], comm=comm)
+sig = (small.n_nodes, float(small.nodes.sum()))          # meshed on rank 0, broadcast
+assert all(other == sig for other in comm.allgather(sig))
 tight = {"ksp_rtol": 1e-12, "ksp_atol": 1e-30}
 C_bulk = np.array([[350.0, 60.0, 0.0], [60.0, 350.0, 0.0], [0.0, 0.0, 145.0]])
 laws = {"bulk": fe.membrane(C_bulk, units="N/m", density=0.76),
