@@ -176,7 +176,10 @@ def _predict(model, species, images: list) -> list[dict]:
 
 
 def fit(config_path: str | Path) -> dict:
-    """Train, write ``<name>.mtp`` and the report next to the config; returns the report."""
+    """Train, write ``<name>.mtp`` and the report next to the config; returns the report.
+
+    An interrupted fit resumes from ``<name>.checkpoint.mtp``; a finished one removes it.
+    """
     import mdfe  # noqa: F401  (loads the MPI library before mpi4py)
     from mdfe.potentials.mtp.calculator import MTPCalculator
     from mdfe.potentials.mtp.metrics import error_table, parity_plot
@@ -197,6 +200,8 @@ def fit(config_path: str | Path) -> dict:
                    settings=TrainSettings(**cfg["train"]),
                    checkpoint=out / f"{name}.checkpoint.mtp")
     write_mtp(out / f"{name}.mtp", result.model)
+    for done in (out / f"{name}.checkpoint.mtp", out / f"{name}.checkpoint.mtp.json"):
+        done.unlink(missing_ok=True)  # a finished fit leaves no checkpoint: a rerun retrains
     calc = MTPCalculator(result.model, cfg["species"])
     rows = {"train": _predict(result.model, cfg["species"], train_set),
             "test": _predict(result.model, cfg["species"], test_set)}

@@ -71,6 +71,7 @@ def test_fit_writes_potential_and_report(emt_data):
     (d / "c.toml").write_text(CONFIG.format(n=n))
     report = fit(d / "c.toml")
     assert (d / "t.mtp").exists() and (d / "t.report.md").exists()
+    assert not (d / "t.checkpoint.mtp").exists()  # a rerun retrains from scratch
     saved = json.loads((d / "t.report.json").read_text())
     assert saved["n_train"] + saved["n_test"] == n and saved["iterations"] == 3
     # the DFT side of the sheet report is the labels' own constants: EMT's a*
