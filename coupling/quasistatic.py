@@ -39,6 +39,23 @@ from mdfe.coupling.md_access import LocalAtoms
 from mdfe.coupling.operators import Handshake, node_weights
 
 
+def snap_core_to_elements(roles: np.ndarray, elem: np.ndarray, mesh, geometry) -> np.ndarray:
+    """Roles (n,) with the core/band split moved onto element boundaries.
+
+    An element is a core element when its centroid lies inside the core outline; atoms
+    (core or band) in core elements become core (free), those in other elements band
+    (prescribed); pad atoms stay pad. Without this a node whose support is almost all core
+    but touches a few band atoms gets an atomistic equation with almost no stiffness, and
+    the coupled iteration stalls on it (measured: residual stuck at 1e-3 eV/Å).
+    """
+    centroids = mesh.nodes[mesh.elements].mean(axis=1)
+    core_elem = geometry.distance(centroids) <= 0.0
+    out = roles.copy()
+    real = (roles != PAD) & (elem >= 0)
+    out[real] = np.where(core_elem[elem[real]], CORE, BAND)
+    return out
+
+
 class CoupledRegion:
     """One MD region inside the coupling.
 
@@ -59,16 +76,16 @@ class CoupledRegion:
         self.X = np.asarray(X, float)[order]
         self.roles = np.asarray(roles)[order]
         sub = None if sublattice is None else np.asarray(sublattice)[order]
+        elem, nodes, shape = locator.locate(self.X[:, :dim])
+        self.roles = snap_core_to_elements(self.roles, elem, mesh, geometry)
         w = node_weights(mesh.nodes, mesh.elements, geometry)
         # nodes whose shape functions touch no prescribed (band/pad) atom do not act on the
         # atoms: they carry the continuum equation (a harmonic extension into the core)
-        slaved = self.roles != CORE
         touched = np.zeros(len(mesh.nodes), bool)
-        touched[np.unique(locator.locate(self.X[slaved, :dim])[1])] = True
+        touched[np.unique(nodes[(self.roles != CORE) & (elem >= 0)])] = True
         self.weights_all = np.where(touched, w, 1.0)
         self.hs = None
         if md is not None:
-            elem, nodes, shape = locator.locate(self.X[:, :dim])
             self.hs = Handshake(self.ids, self.X[:, :dim], elem, nodes, shape, mesh.nodes,
                                 sublattice=sub, shift=shift)
             self.local = LocalAtoms(md)
@@ -157,7 +174,7 @@ class QuasiStaticCoupling:
     """
 
     def __init__(self, comm, fe, regions, tol: float = 1e-6, max_exchanges: int = 200,
-                 depth: int = 10, relax_style: str = "fire", ftol_factor: float = 0.1,
+                 depth: int = 20, relax_style: str = "fire", ftol_factor: float = 0.1,
                  eta: float = 1e-4, verbose: bool = False):
         self.comm = comm.Dup()              # own context: no clash with LAMMPS or PETSc traffic
         self.fe, self.regions = fe, list(regions)
@@ -224,7 +241,9 @@ class QuasiStaticCoupling:
         fcore = fband = 0.0
         for r in self.regions:
             if r.md is not None:
-                r.local.evaluate()
+                r.local.evaluate()              # may migrate atoms between MD ranks ...
+            r.plan(self.comm, self.owned)       # ... so the plan follows the owners
+            if r.md is not None:
                 part, c, b = r.atom_forces(r.transfer.n_needed)
                 fcore, fband = max(fcore, c), max(fband, b)
             else:
