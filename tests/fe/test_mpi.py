@@ -17,7 +17,7 @@ SCRIPT = Path(__file__).parent / "mpi" / "graded_solve.py"
 @pytest.fixture(scope="module")
 def mesh_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("mesh") / "graded.msh"
-    graded_mesh(200.0, 120.0, h_min=2.0, h_max=25.0, md_regions=[(80, 40, 130, 80)],
+    graded_mesh(200.0, 120.0, h_min=2.5, h_max=25.0, md_regions=[(80, 40, 130, 80)],
                 holes=[(40, 90, 12)], cracks=[((0, 60), (100, 60))], path=str(path))
     return path
 
@@ -44,7 +44,7 @@ def one_rank(mesh_file, tmp_path_factory):
 @pytest.mark.parametrize("n", [2, 3])
 def test_same_answer_as_one_rank(run_mpi, mesh_file, one_rank, tmp_path, n):
     ref = one_rank
-    assert len(ref["u"]) > 1500
+    assert len(ref["u"]) > 1000
     r = _run(run_mpi, n, mesh_file, tmp_path)
     assert np.array_equal(r["nodes"], ref["nodes"])               # same global ids/coords
     assert r["n_local"] < 0.7 * ref["n_local"]                     # the work really is split
