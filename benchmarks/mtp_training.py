@@ -21,7 +21,7 @@ from mdfe.potentials.mtp.calculator import MTPCalculator
 from mdfe.potentials.mtp.metrics import predict, write_report
 from mdfe.potentials.mtp.mlearn import read_mlearn
 from mdfe.potentials.mtp.model import untrained
-from mdfe.potentials.mtp.mtp_file import write_mtp
+from mdfe.potentials.mtp.mtp_file import read_mtp, write_mtp
 from mdfe.potentials.mtp.trainer import TrainSettings, train
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mlearn"
@@ -50,7 +50,11 @@ def main() -> int:
     training = read_mlearn(a.data / el / "training.json")
     template = untrained(a.level, 1, a.min_dist, a.max_dist)
     base = dict(seed=a.seed, stress_weight=a.stress_weight, checkpoint_every=5)
-    baseline = train(template, training, settings=TrainSettings(max_iter=0, **base)).model
+    if (out / "baseline.mtp").exists():                   # resumed run: measured already
+        baseline = read_mtp(out / "baseline.mtp")
+    else:
+        baseline = train(template, training, settings=TrainSettings(max_iter=0, **base)).model
+        write_mtp(out / "baseline.mtp", baseline)
     t0 = time.perf_counter()
     fit = train(template, training, checkpoint=out / "checkpoint.mtp",
                 settings=TrainSettings(max_iter=a.max_iter, time_limit=a.time_limit, **base))

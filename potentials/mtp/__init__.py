@@ -11,5 +11,5 @@ Public API (units: Å, eV, eV/Å, stress eV/Å³ in ASE's sign convention):
 - :class:`MTPCalculator` — ASE calculator (energy, energies, forces, stress).
 - :func:`train` with :class:`TrainSettings` → :class:`TrainResult`;
   :func:`cross_validate`.
-- :func:`extrapolation_grades` / :func:`select_configurations` (MaxVol active learning).
+- :class:`ExtrapolationGrader` / :func:`select_configurations` (MaxVol active learning).
 """
