@@ -10,8 +10,9 @@ step is one force and energy evaluation with the neighbour list already built); 
 the neighbour list kept (positions moved by 1e-4 Å between calls, as in MD). MTPs: random
 coefficients (cost does not depend on their values) on the contraction tables of
 mdfe.potentials.mtp.basis (MLIP's tables up to level 14; above, the same construction).
-Times: the best of --repeats, wall clock; in-process runs also report process CPU time,
-which is less disturbed by other jobs on a shared machine. Ratios use the same run's
+Times: the best of --repeats, all models taking turns in each repeat; wall clock, and
+for in-process runs also process CPU time, which is much less disturbed by other jobs on
+a shared machine (the better measure there). Ratios use the same run's
 motep cext (the goal: >= 2 at every level) and SNAP. With --accuracy SI.mtp, also the
 mlearn Si test-split errors of that trained MTP, SNAP and qSNAP, all evaluated in LAMMPS
 (the issue's goal: faster than SNAP at better accuracy). Writes
@@ -96,20 +97,59 @@ def make_lammps(pair: str, atoms: Atoms, comm=None) -> lammps.lammps:
     return lmp
 
 
-def time_lammps(pair: str, atoms: Atoms, steps: int, repeats: int, comm=None) -> dict:
-    """Best wall (and this process's CPU) time per atom and step of `run steps`, µs."""
-    lmp = make_lammps(pair, atoms, comm)
-    wall, cpu = [], []
+class LammpsTimer:
+    """One call = `run steps` (no integrator) of ``pair`` on ``atoms``; units = atom-steps."""
+
+    def __init__(self, pair: str, atoms: Atoms, steps: int, comm=None):
+        self.lmp = make_lammps(pair, atoms, comm)
+        self.command = f"run {steps} pre no post no"
+        self.units = len(atoms) * steps
+
+    def __call__(self) -> None:
+        self.lmp.command(self.command)
+
+
+class MotepTimer:
+    """One call = motep cext energy and forces of ``atoms`` moved by 1e-4 Å (the neighbour
+    list is kept, as in MD); units = atoms."""
+
+    def __init__(self, mtp_file: Path, atoms: Atoms):
+        from motep.io.mlip.mtp import read_mtp
+        from motep.potentials.mtp.cext.engine import CExtMTPEngine
+
+        data = read_mtp(mtp_file)
+        data.species = [14]
+        self.engine = CExtMTPEngine(data)
+        self.atoms = atoms.copy()
+        self.engine.calculate(self.atoms)
+        self.units = len(atoms)
+
+    def __call__(self) -> None:
+        self.atoms.positions += 1e-4
+        self.engine.calculate(self.atoms)
+
+
+def close_lammps(timers: dict) -> None:
+    for t in timers.values():
+        if isinstance(t, LammpsTimer):
+            t.lmp.close()
+
+
+def best_times(timers: dict, repeats: int, comm=None) -> dict[str, dict]:
+    """Best wall and process-CPU time per unit (µs) of every timer; the timers take turns
+    in every repeat, so a change of machine load hits all of them alike."""
+    wall = {k: [] for k in timers}
+    cpu = {k: [] for k in timers}
     for _ in range(repeats):
-        if comm is not None:
-            comm.Barrier()
-        t0, c0 = time.perf_counter(), time.process_time()
-        lmp.command(f"run {steps} pre no post no")
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    lmp.close()
-    scale = 1e6 / (len(atoms) * steps)
-    return {"wall": min(wall) * scale, "cpu": min(cpu) * scale}
+        for name, timer in timers.items():
+            if comm is not None:
+                comm.Barrier()
+            t0, c0 = time.perf_counter(), time.process_time()
+            timer()
+            wall[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
+    return {k: {"wall": min(wall[k]) * 1e6 / t.units, "cpu": min(cpu[k]) * 1e6 / t.units}
+            for k, t in timers.items()}
 
 
 def test_split_errors(pair: str, images: list[Atoms]) -> dict:
@@ -127,25 +167,6 @@ def test_split_errors(pair: str, images: list[Atoms]) -> dict:
             "force_mae_eV_A": float(np.mean(np.concatenate(df)))}
 
 
-def time_motep(mtp_file: Path, atoms: Atoms, repeats: int) -> dict:
-    from motep.io.mlip.mtp import read_mtp
-    from motep.potentials.mtp.cext.engine import CExtMTPEngine
-
-    data = read_mtp(mtp_file)
-    data.species = [14]
-    engine = CExtMTPEngine(data)
-    atoms = atoms.copy()
-    engine.calculate(atoms)
-    wall, cpu = [], []
-    for _ in range(repeats):
-        atoms.positions += 1e-4
-        t0, c0 = time.perf_counter(), time.process_time()
-        engine.calculate(atoms)
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return {"wall": min(wall) * 1e6 / len(atoms), "cpu": min(cpu) * 1e6 / len(atoms)}
-
-
 def lammps_models(levels: list[int], workdir: Path) -> dict[str, str]:
     models = {f"mtp L{lv}": f"pair_style mtp\npair_coeff * * {workdir / f'L{lv}.mtp'} Si"
               for lv in levels}
@@ -159,8 +180,10 @@ def worker(a) -> int:
 
     comm = MPI.COMM_WORLD
     atoms = si_cell(a.reps)
-    out = {name: time_lammps(pair, atoms, a.steps, a.repeats, comm=comm)["wall"]
-           for name, pair in lammps_models(a.levels, a.workdir).items()}
+    timers = {name: LammpsTimer(pair, atoms, a.steps, comm)
+              for name, pair in lammps_models(a.levels, a.workdir).items()}
+    out = {k: v["wall"] for k, v in best_times(timers, a.repeats, comm).items()}
+    close_lammps(timers)
     if comm.rank == 0:
         print(json.dumps(out))
     return 0
@@ -185,10 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     for lv in a.levels:
         write_potential(a.workdir / f"L{lv}.mtp", lv)
     atoms = si_cell(a.reps)
-    one = {name: time_lammps(pair, atoms, a.steps, a.repeats)
-           for name, pair in lammps_models(a.levels, a.workdir).items()}
-    motep = {f"mtp L{lv}": time_motep(a.workdir / f"L{lv}.mtp", atoms, a.repeats)
-             for lv in a.levels}
+    timers = {name: LammpsTimer(pair, atoms, a.steps)
+              for name, pair in lammps_models(a.levels, a.workdir).items()}
+    timers.update({f"motep L{lv}": MotepTimer(a.workdir / f"L{lv}.mtp", atoms) for lv in a.levels})
+    times = best_times(timers, a.repeats)
+    one = {k: v for k, v in times.items() if not k.startswith("motep")}
+    motep = {k.replace("motep", "mtp"): v for k, v in times.items() if k.startswith("motep")}
+    close_lammps(timers)
     cmd = [str(Path(sys.executable).parent / "mpirun"), "-n", str(a.ranks), sys.executable,
            __file__, "--worker", "--steps", str(a.steps), "--repeats", str(a.repeats),
            "--workdir", str(a.workdir), "--reps", str(a.reps), "--levels", *map(str, a.levels)]

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from mtp_cases import (ELEMENTS, diamond, lammps_result, lammps_setup, max_errors,  # noqa: E402
+from pairmtp_cases import (ELEMENTS, diamond, lammps_result, lammps_setup, max_errors,  # noqa: E402
                        motep_reference, random_potential)
-from mpi4py import MPI  # noqa: E402  (after mdfe, imported by mtp_cases)
+from mpi4py import MPI  # noqa: E402  (after mdfe, imported by pairmtp_cases)
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ quantities, scaled by their own maximum) and 1e-12 relative in the total energy.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ase.io.lammpsdata import write_lammps_data
-from conftest import BIN, MPIRUN, mpi_env
 
-from mtp_cases import (ELEMENTS, diamond, lammps_result, lammps_setup, max_errors,
+from pairmtp_cases import (ELEMENTS, diamond, lammps_result, lammps_setup, max_errors,
                        motep_reference, random_potential)
 
 STRAIN = np.array([[0.03, 0.02, -0.01], [0.0, -0.02, 0.015], [0.01, 0.0, 0.01]])
@@ -158,6 +158,8 @@ def test_bad_pair_coeff(tmp_path):
 
 
 MPI_CHECK = Path(__file__).parent / "mpi_check.py"
+BIN = Path(sys.executable).parent                  # the venv's mpirun and lmp
+ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
 
 
 @pytest.mark.mpi
@@ -179,8 +181,8 @@ def test_autoloads_in_mpirun_lmp(tmp_path):
     (tmp_path / "in.mtp").write_text(
         f"units metal\natom_style atomic\nread_data {tmp_path / 'atoms.data'}\n"
         f"pair_style mtp\npair_coeff * * {pot} Si C\nrun 0\nprint \"PE $(pe:%.17g)\"\n")
-    proc = subprocess.run([str(MPIRUN), "-n", "2", str(BIN / "lmp"), "-in", "in.mtp"],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=mpi_env())
+    proc = subprocess.run([str(BIN / "mpirun"), "-n", "2", str(BIN / "lmp"), "-in", "in.mtp"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=ENV)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Loaded 1 plugins from" in proc.stdout and "1 by 1 by 2 MPI processor grid" in proc.stdout
     energy = float(proc.stdout.split("PE ")[-1].split()[0])
@@ -211,6 +213,6 @@ def test_refuses_other_lammps_version(tmp_path):
     spec.loader.exec_module(build)
     build.compile_plugin(tmp_path / "mtpplugin.so", lammps_version=20240207, flags=("-O0",))
     proc = subprocess.run([sys.executable, "-c", VERSION_PROBE, str(tmp_path / "mtpplugin.so")],
-                          capture_output=True, text=True, timeout=60, env=mpi_env())
+                          capture_output=True, text=True, timeout=60, env=ENV)
     assert "REFUSED pair_style mtp" in proc.stdout, proc.stdout + proc.stderr
     assert "built for LAMMPS 20240207 but this LAMMPS is 20250722" in proc.stderr

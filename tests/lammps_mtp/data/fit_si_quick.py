@@ -1,6 +1,6 @@
 """Fit the quick Si MTP used by the NVE test and benchmark (si_quick_l10.mtp).
 
-Not a production potential: a level-10 basis of tests/lammps_mtp/mtp_tables.py fitted
+Not a production potential: a level-10 basis of tests/lammps_mtp/pairmtp_tables.py fitted
 with motep's trainer (linear least squares, a short BFGS on all coefficients, linear least
 squares again; energies and forces, no stress) on the mlearn Si training set
 (/work/shared/data/mlearn/Si/training.json, Zuo et al. 2020). It only has to keep diamond
@@ -29,7 +29,7 @@ from motep.io.mlip.mtp import write_mtp  # noqa: E402
 from motep.potentials.mtp.data import MTPData  # noqa: E402
 from motep.train.trainer import Trainer  # noqa: E402
 
-from mtp_tables import level_tables  # noqa: E402
+from pairmtp_tables import level_tables  # noqa: E402
 
 MLEARN = Path("/work/shared/data/mlearn/Si")
 

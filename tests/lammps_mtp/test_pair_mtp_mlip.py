@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from motep.io.mlip.cfg import read_cfg
 
-from mtp_cases import ELEMENTS, NUMBERS, lammps_result, lammps_setup
+from pairmtp_cases import ELEMENTS, NUMBERS, lammps_result, lammps_setup
 
 DATA = Path(__file__).parent / "data"
 VOIGT = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]    # MLIP order xx yy zz yz xz xy

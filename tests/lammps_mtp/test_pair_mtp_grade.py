@@ -14,7 +14,7 @@ from motep.grade.setting import GradeMode
 from motep.io.mlip.mtp import read_mtp
 
 from mdfe.potentials.lammps.active_set import write_active_set
-from mtp_cases import diamond, gather, lammps_setup, random_potential
+from pairmtp_cases import diamond, gather, lammps_setup, random_potential
 
 
 @pytest.mark.parametrize("level", [8, 16])

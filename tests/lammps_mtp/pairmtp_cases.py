@@ -22,7 +22,7 @@ from motep.potentials.mtp.cext import _mtp_cext
 from motep.potentials.mtp.cext.engine import CExtMTPEngine
 from motep.potentials.mtp.data import MTPData, get_types
 
-from mtp_tables import level_tables
+from pairmtp_tables import level_tables
 
 ELEMENTS = ("Si", "C", "Ge")           # names given to species 0, 1, 2 in tests
 NUMBERS = (14, 6, 32)
