@@ -1,7 +1,7 @@
 """mdfe.solvers.fe: distributed finite-element elasticity in PETSc (petsc4py).
 
 Meshes (P1/Q1: tri3, quad4, tet4, hex8; :mod:`.mesh` boxes, :mod:`.gmsh_mesh` graded 2D
-triangle meshes with MD-region bands, holes and pre-cut cracks, :mod:`.io` files via
+(tri3 or quad4) meshes with MD-region bands, holes and pre-cut cracks, :mod:`.io` files via
 meshio) are replicated on every FE rank — at 10^6 dofs that is tens of MB, small next to
 the matrix. Matrix, vectors and KSP/SNES solves are distributed over the FE communicator:
 :mod:`.layout` partitions nodes and elements with METIS (pymetis) and gives each rank a

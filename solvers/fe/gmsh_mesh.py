@@ -29,7 +29,7 @@ def _on_segment(p, a, b, tol):
     return -tol <= t <= 1 + tol and np.linalg.norm(a + np.clip(t, 0, 1) * ab - p) < tol
 
 
-def _build(gmsh, box, md_regions, holes, cracks, h_min, h_max, band, slope):
+def _build(gmsh, box, md_regions, holes, cracks, h_min, h_max, band, slope, quads):
     occ = gmsh.model.occ
     x0, y0, W, H = box
     tol = 1e-6 * max(W, H)
@@ -103,7 +103,10 @@ def _build(gmsh, box, md_regions, holes, cracks, h_min, h_max, band, slope):
     for opt in ("Mesh.MeshSizeExtendFromBoundary", "Mesh.MeshSizeFromPoints",
                 "Mesh.MeshSizeFromCurvature"):
         gmsh.option.setNumber(opt, 0)
-    gmsh.option.setNumber("Mesh.Algorithm", 6)
+    gmsh.option.setNumber("Mesh.Algorithm", 8 if quads else 6)
+    if quads:   # recombine, then split every cell into quads (halves the size: pre-scale)
+        gmsh.option.setNumber("Mesh.RecombineAll", 1)
+        gmsh.option.setNumber("Mesh.SubdivisionAlgorithm", 1)
     gmsh.model.mesh.generate(2)
     for i in range(len(cracks)):
         tag = [t for d, t in gmsh.model.getPhysicalGroups(1)
@@ -121,9 +124,10 @@ def _build(gmsh, box, md_regions, holes, cracks, h_min, h_max, band, slope):
 
 def graded_mesh(width: float, height: float, *, h_min: float, h_max: float,
                 md_regions=(), band: float | None = None, growth: float = 1.3,
-                holes=(), cracks=(), origin=(0.0, 0.0), path: str | None = None,
-                comm=None) -> Mesh:
-    """Graded 2D ``tri3`` mesh of the box [origin, origin + (width, height)] in Å.
+                holes=(), cracks=(), origin=(0.0, 0.0), cell: str = "tri3",
+                path: str | None = None, comm=None) -> Mesh:
+    """Graded 2D mesh (``cell`` = ``tri3`` or ``quad4``) of the box [origin, origin +
+    (width, height)] in Å; quads come from recombination plus one subdivision.
 
     md_regions: rectangles (x0, y0, x1, y1); band: fine-zone width around them (default
     3 h_min); growth: largest size ratio of neighbouring elements (≤ 1.3 asked);
@@ -136,13 +140,15 @@ def graded_mesh(width: float, height: float, *, h_min: float, h_max: float,
             try:
                 mesh = graded_mesh(width, height, h_min=h_min, h_max=h_max, md_regions=md_regions,
                                    band=band, growth=growth, holes=holes, cracks=cracks,
-                                   origin=origin, path=path)
+                                   origin=origin, cell=cell, path=path)
             except FEInputError as exc:
                 mesh = exc
         mesh = comm.bcast(mesh, root=0)
         if isinstance(mesh, Exception):
             raise mesh
         return mesh
+    if cell not in ("tri3", "quad4"):
+        raise FEInputError(f"graded_mesh cell {cell!r}: allowed 'tri3' or 'quad4'")
     if not (0 < h_min <= h_max) or not (1.0 < growth <= 2.0):
         raise FEInputError(f"graded_mesh needs 0 < h_min <= h_max and 1 < growth <= 2; got "
                            f"h_min={h_min}, h_max={h_max}, growth={growth}")
@@ -152,8 +158,10 @@ def graded_mesh(width: float, height: float, *, h_min: float, h_max: float,
     try:
         gmsh.option.setNumber("General.Terminal", 0)
         gmsh.model.add("mdfe")
+        scale = 2.0 if cell == "quad4" else 1.0          # subdivision halves the size
         _build(gmsh, (origin[0], origin[1], width, height), list(md_regions), list(holes),
-               list(cracks), h_min, h_max, band, 0.8 * (growth - 1.0))
+               list(cracks), scale * h_min, scale * h_max, band, 0.8 * (growth - 1.0),
+               cell == "quad4")
         with tempfile.TemporaryDirectory() as tmp:
             out = path or os.path.join(tmp, "mesh.msh")
             gmsh.option.setNumber("Mesh.MshFileVersion", 4.1)

@@ -4,6 +4,7 @@ field inside and opens the faces by δ = (κ + 1) K/μ √(r/2π)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.spatial import cKDTree
 
 from mdfe.solvers import fe
@@ -12,11 +13,13 @@ from mdfe.solvers.fe.k_field import k_field_displacement
 from mdfe.solvers.fe.problem import ElasticityProblem
 
 
-def test_mode_i_k_field_on_precut_crack():
+@pytest.mark.parametrize("cell", ["tri3", "quad4"])
+def test_mode_i_k_field_on_precut_crack(cell):
     E, nu, K = 10.0, 0.25, 1.0
     mu = E / (2 * (1 + nu))
     m = graded_mesh(200.0, 200.0, h_min=2.0, h_max=20.0, md_regions=[(90, 90, 110, 110)],
-                    cracks=[((0, 100), (100, 100))])
+                    cracks=[((0, 100), (100, 100))], cell=cell)
+    assert m.cell == cell
     law = fe.plane_strain(fe.isotropic_C(E, nu))
     prob = ElasticityProblem(m, {"bulk": law, "md0": law}, options={"ksp_rtol": 1e-12})
     a, b = m.node_sets["crack0_a"], m.node_sets["crack0_b"]
