@@ -1,4 +1,4 @@
-"""Graded unstructured 2D triangle meshes from the gmsh Python API.
+"""Graded unstructured 2D meshes (triangles, or quads by recombination) from gmsh.
 
 The element size is ``h_min`` (e.g. the lattice spacing) within ``band`` of the boundary
 of each MD region, and grows linearly with distance beyond it, by a factor
