@@ -33,7 +33,7 @@ Contract with the coupling (all units Å, eV, eV/Å):
     W(F) laws (:mod:`.hyperelastic_laws`: ``NeoHookean``, ``StVenantKirchhoff``), SNES.
 ``ExplicitDynamics`` (:mod:`.dynamics`): lumped-mass central differences.
 ``write_xdmf`` (:mod:`.output`): HDF5 + XDMF for ParaView, from rank 0.
-``k_field_displacement`` (:mod:`.k_field`): isotropic crack-tip K-field for Dirichlet.
+Crack-tip K-fields for Dirichlet conditions: :mod:`mdfe.solvers.crack_field`.
 """
 from mdfe.solvers.fe.errors import FEInputError
 from mdfe.solvers.fe.materials import (GPA, N_PER_M, LinearElastic, anisotropic_3d, isotropic_C,
@@ -48,8 +48,7 @@ __all__ = ["FEInputError", "GPA", "N_PER_M", "LinearElastic", "anisotropic_3d", 
 _LAZY = {"ElasticityProblem": "problem", "HyperelasticProblem": "hyperelastic",
          "ExplicitDynamics": "dynamics", "write_xdmf": "output", "read_mesh": "io",
          "graded_mesh": "gmsh_mesh", "error_norms": "norms",
-         "NeoHookean": "hyperelastic_laws", "StVenantKirchhoff": "hyperelastic_laws",
-         "k_field_displacement": "k_field"}
+         "NeoHookean": "hyperelastic_laws", "StVenantKirchhoff": "hyperelastic_laws"}
 
 
 def __getattr__(name):
