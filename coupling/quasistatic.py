@@ -29,6 +29,7 @@ anything with the same ``layout.owned_nodes``, ``dim``, ``vector``, ``internal_f
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 
@@ -155,12 +156,15 @@ class CoupledRegion:
 
 @dataclasses.dataclass
 class StepReport:
-    """Outcome of one load step: exchanges, residual history (eV/Å), MD iterations."""
+    """Outcome of one load step: exchanges, residual history (eV/Å), MD and FE (Krylov)
+    iterations, wall time of the step and of its FE↔MD transfers (plans included), s."""
     converged: bool
     exchanges: int
     residuals: list
     md_iterations: int
     fe_iterations: int
+    seconds: float = 0.0
+    seconds_transfer: float = 0.0
 
 
 class QuasiStaticCoupling:
@@ -199,6 +203,7 @@ class QuasiStaticCoupling:
         self.dim = comm.allreduce(self.dim if self.dim is not None else 0, op=_max())
         self.U = np.zeros((len(self.owned), self.dim))        # current iterate (owned nodes)
         self.U_applied = None                                   # what the atoms last saw
+        self.transfer_seconds = 0.0                             # FE<->MD traffic, cumulative
 
     # ------------------------------------------------------------------------ BCs
     def set_dirichlet(self, node_ids, values, components=None) -> None:
@@ -228,8 +233,10 @@ class QuasiStaticCoupling:
         dU = None if self.U_applied is None else self.U - self.U_applied
         both = np.hstack([self.U, self.U if dU is None else dU])
         for r in self.regions:
+            t = time.perf_counter()
             r.plan(self.comm, self.owned)
             vals = r.transfer.forward(both)
+            self.transfer_seconds += time.perf_counter() - t
             if r.md is not None:
                 d = self.dim
                 r.place_atoms(vals[:, :d], None if dU is None else vals[:, d:], core_from_fe)
@@ -242,13 +249,17 @@ class QuasiStaticCoupling:
         for r in self.regions:
             if r.md is not None:
                 r.local.evaluate()              # may migrate atoms between MD ranks ...
+            t = time.perf_counter()
             r.plan(self.comm, self.owned)       # ... so the plan follows the owners
+            self.transfer_seconds += time.perf_counter() - t
             if r.md is not None:
                 part, c, b = r.atom_forces(r.transfer.n_needed)
                 fcore, fband = max(fcore, c), max(fband, b)
             else:
                 part = np.zeros((0, self.dim))
+            t = time.perf_counter()
             Fa += r.transfer.reverse(part)
+            self.transfer_seconds += time.perf_counter() - t
         return Fa, fcore, fband
 
     def _fe_residual(self, Fa: np.ndarray):
@@ -286,6 +297,7 @@ class QuasiStaticCoupling:
     def solve(self) -> StepReport:
         """Iterate to max(|R|, |f_core|) < tol; returns a :class:`StepReport`."""
         history, md_its, fe_its = [], 0, 0
+        t_start, tr_start = time.perf_counter(), self.transfer_seconds
         ftol = None
         if self.is_fe:
             self.anderson.reset()
@@ -317,7 +329,11 @@ class QuasiStaticCoupling:
                 self.U[self.fixed] = G[self.fixed]
         md_its = self.comm.allreduce(md_its, op=_max())
         fe_its = self.comm.allreduce(fe_its, op=_max())
-        return StepReport(history[-1] < self.tol, len(history) - 1, history, md_its, fe_its)
+        seconds = self.comm.allreduce(time.perf_counter() - t_start, op=_max())
+        # the least over ranks: others also count waiting for the slowest group there
+        transfer = self.comm.allreduce(self.transfer_seconds - tr_start, op=_min())
+        return StepReport(history[-1] < self.tol, len(history) - 1, history, md_its, fe_its,
+                          seconds, transfer)
 
     # ------------------------------------------------------------------------ output
     def atom_displacements(self, region: CoupledRegion, ids) -> np.ndarray:
@@ -330,3 +346,8 @@ class QuasiStaticCoupling:
 def _max():
     from mpi4py import MPI
     return MPI.MAX
+
+
+def _min():
+    from mpi4py import MPI
+    return MPI.MIN

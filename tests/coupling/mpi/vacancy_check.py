@@ -1,6 +1,7 @@
 """Run under mpirun: coupled vs full-atomistic graphene with a vacancy cluster; JSON on rank 0.
 
 usage: vacancy_check.py CORE_HALF_WIDTH [CORE_HALF_WIDTH ...] [--body L] [--strain E]
+                        [--tol T] [--layout shared|disjoint] [--dump] [--verbose]
 
 Body: a square graphene sheet of side ~L Å under biaxial strain E (default 2e-2): outer
 layer of atoms (2 r_cut) / FE boundary nodes held at the homogeneous state. A cluster of
@@ -8,7 +9,8 @@ vacancies (an atom and its three neighbours) sits at the centre.
 Reference: the full-atomistic LAMMPS relaxation of the same body (no FE).
 Coupled: FE (tri3, ~2.5 Å) + one MD region whose core is a square of the given
 half-width; e% = 100 ‖u − u_ref‖ / ‖u_ref − u_affine‖ over atoms within half the core
-half-width of the cluster, for each core size.
+half-width of the cluster, for each core size. --dump adds the coupled displacements of all
+region atoms (by ID) to the output, for comparisons across rank counts and layouts.
 """
 import json
 import sys
@@ -29,6 +31,11 @@ def option(name, default):
     return float(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
 
 
+def log(comm, msg, t0):
+    if comm.rank == 0 and "--verbose" in sys.argv:
+        print(f"[{time.time() - t0:7.1f} s] {msg}", file=sys.stderr, flush=True)
+
+
 def main():
     from mpi4py import MPI
     from mdfe.coupling import build
@@ -41,9 +48,12 @@ def main():
     from mdfe.solvers.md.structures import relaxed_lattice_constant, sheet
 
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    skip = {sys.argv[i + 1] for i, a in enumerate(sys.argv) if a.startswith("--")}
+    skip = {sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1])
+            if a.startswith("--") and a not in ("--verbose", "--dump")}
     widths = [float(a) for a in args if a not in skip]
     L_body, strain = option("--body", 60.0), option("--strain", 2e-2)
+    tol = option("--tol", 1e-6)
+    layout = sys.argv[sys.argv.index("--layout") + 1] if "--layout" in sys.argv else "shared"
     comm = MPI.COMM_WORLD
     t0 = time.time()
     pot = LammpsPotential.tersoff()
@@ -72,11 +82,13 @@ def main():
     ref.relax(ftol=1e-9, style="cg")
     x_ref = ref.positions(ids)
     ref.close()
+    log(comm, f"full-atomistic reference relaxed ({len(X)} atoms)", t0)
 
     mesh = box_mesh(L, np.round(L / 2.5).astype(int), "tri3")
     boundary = np.unique(np.concatenate(list(mesh.node_sets.values())))
-    fe_comm, md_comms = cases.split(comm, "shared", 1)
-    fe = build.fe_problem(mesh, law, fe_comm, options={"ksp_rtol": 1e-12})
+    fe_comm, md_comms = cases.split(comm, layout, 1)
+    fe = (build.fe_problem(mesh, law, fe_comm, options={"ksp_rtol": 1e-12})
+          if fe_comm is not None else None)
     results = []
     for w in widths:
         geom = RegionGeometry(Outline.box(centre - w, centre + w), band_width=5.0,
@@ -85,21 +97,34 @@ def main():
         keep = np.flatnonzero(role != OUTSIDE)
         region = build.coupled_region(geom, md_comms[0], crystal[keep], role[keep], pot, mesh,
                                       law)
-        qs = QuasiStaticCoupling(comm, fe, [region], tol=1e-6, max_exchanges=100)
+        qs = QuasiStaticCoupling(comm, fe, [region], tol=tol, max_exchanges=100,
+                                 verbose="--verbose" in sys.argv)
         qs.set_dirichlet(boundary, mesh.nodes[boundary] @ H.T)
         qs.set_displacements(mesh.nodes[qs.owned] @ H.T)
         t1 = time.time()
         rep = qs.solve()
-        x = region.md.positions(region.ids)
-        sel = np.linalg.norm(X[keep, :2] - centre, axis=1) < 0.5 * w
-        u, u_ref, u_aff = (x - X[keep])[sel], (x_ref - X)[keep][sel], (x_aff - X)[keep][sel]
-        e = 100 * np.linalg.norm(u - u_ref) / np.linalg.norm(u_ref - u_aff)
-        results.append({"core_half_width": w, "atoms": len(keep), "e_percent": e,
-                        "exchanges": rep.exchanges, "converged": rep.converged,
-                        "residual": rep.residuals[-1], "md_iterations": rep.md_iterations,
-                        "seconds": time.time() - t1,
-                        "defect_field": float(np.linalg.norm(u_ref - u_aff))})
-        region.md.close()
+        log(comm, f"core half-width {w}: {rep.exchanges} exchanges, residual "
+                  f"{rep.residuals[-1]:.2e}", t0)
+        # displacements of the region's atoms, by ID, on world rank 0 (test output only)
+        x = region.md.positions(region.ids) if region.md is not None else None
+        if region.md is not None and region.md.comm.rank == 0 and comm.rank != 0:
+            comm.send(x, dest=0, tag=11)
+        if comm.rank == 0 and x is None:
+            x = comm.recv(tag=11)
+        if comm.rank == 0:
+            sel = np.linalg.norm(X[keep, :2] - centre, axis=1) < 0.5 * w
+            u, u_ref, u_aff = (x - X[keep])[sel], (x_ref - X)[keep][sel], (x_aff - X)[keep][sel]
+            e = 100 * np.linalg.norm(u - u_ref) / np.linalg.norm(u_ref - u_aff)
+            results.append({"core_half_width": w, "atoms": len(keep), "e_percent": e,
+                            "exchanges": rep.exchanges, "converged": rep.converged,
+                            "residual": rep.residuals[-1], "md_iterations": rep.md_iterations,
+                            "seconds": time.time() - t1,
+                            "transfer_share": rep.seconds_transfer / max(rep.seconds, 1e-300),
+                            "defect_field": float(np.linalg.norm(u_ref - u_aff))})
+            if "--dump" in sys.argv:
+                results[-1]["u"] = (x - X[keep]).tolist()
+        if region.md is not None:
+            region.md.close()
     if comm.rank == 0:
         print(json.dumps({"atoms_full": len(X), "strain": strain, "results": results,
                           "seconds": time.time() - t0}), flush=True)
