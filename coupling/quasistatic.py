@@ -222,6 +222,12 @@ class QuasiStaticCoupling:
         self.fixed[np.ix_(rows, comps)] = True
         self.U[np.ix_(rows, comps)] = vals[mine]
 
+    def clear_dirichlet(self) -> None:
+        """Remove every prescribed displacement (FE and coupling side); collective."""
+        if self.is_fe:
+            self.fe.clear_dirichlet()
+            self.fixed[:] = False
+
     def set_displacements(self, U_owned: np.ndarray) -> None:
         """Set the current FE iterate on this rank's owned nodes (n_owned, dim) Å."""
         if self.is_fe:

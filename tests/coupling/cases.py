@@ -84,6 +84,9 @@ def split(comm, layout, n_regions):
     group on every rank; ``disjoint`` puts the FE on rank 0 and the MD regions on the
     other ranks (round robin; a region shares a rank when there are too few)."""
     size, rank = comm.Get_size(), comm.Get_rank()
+    # PetscInitialize is collective on COMM_WORLD: every rank, FE or not, imports PETSc
+    mdfe._libs.load_petsc()
+    from petsc4py import PETSc  # noqa: F401
     if layout == "shared" or size == 1:
         return comm, [comm] * n_regions
     from mpi4py import MPI
