@@ -82,8 +82,11 @@ def strain_operator(dNdx: np.ndarray) -> np.ndarray:
 def element_stiffness(g: Geometry, D: np.ndarray) -> np.ndarray:
     """K_e (ne, nd, nd) = Σ_q w |J| Bᵀ D B, with per-element D (ne, nv, nv)."""
     B = strain_operator(g.dNdx)
-    DB = np.matmul(D[:, None], B)
-    return np.einsum("eqvi,eqvj,eq->eij", B, DB, g.wdet, optimize=True)
+    ne, nq, nv, nd = B.shape
+    Bt = B.transpose(0, 2, 1, 3).reshape(ne, nv, nq * nd)          # one D·B per element
+    DB = np.matmul(D, Bt).reshape(ne, nv, nq, nd).transpose(0, 2, 1, 3) * g.wdet[:, :, None, None]
+    # Σ_q B_qᵀ (w D B_q) as one (nd × nq·nv)·(nq·nv × nd) product per element
+    return np.matmul(np.swapaxes(B.reshape(ne, nq * nv, nd), 1, 2), DB.reshape(ne, nq * nv, nd))
 
 
 def element_eigenstrain_load(g: Geometry, D: np.ndarray, eps0: np.ndarray) -> np.ndarray:
