@@ -7,7 +7,7 @@ mass-proportional damping per region.
 Without damping and loads the discrete energy ½ v_{n+½}ᵀ M v_{n+½} + ½ u_nᵀ K u_{n+1} is
 conserved exactly (to round-off). Units (LAMMPS metal): u Å, v Å/ps, t ps, mass amu,
 force eV/Å, α 1/ps; energies eV. Dofs that the problem constrains (Dirichlet, or no
-stiffness) keep their prescribed value with zero velocity. Each step costs one
+stiffness) when the stepper is created keep their value with zero velocity. Each step costs one
 distributed mat-vec; the stepper is driven one step at a time by the dynamic coupling.
 """
 from __future__ import annotations
