@@ -80,7 +80,8 @@ class RunDirectory:
         snap.set_array("role", np.asarray(roles, np.int32))
         snap.set_array("coordination", np.asarray(coordination, np.int32))
         snap.info.update(info)
-        write(self.path / "atoms" / f"step_{step:04d}.extxyz", snap, format="extxyz")
+        write(self.path / "atoms" / f"step_{step:04d}.extxyz", snap, format="extxyz",
+              parallel=False)   # ASE would broadcast over MPI_COMM_WORLD
 
     def save_checkpoint(self, state: dict) -> None:
         buf = io.BytesIO()

@@ -12,6 +12,8 @@ from case_files import write_case
 from mdfe.run.driver import run_case
 from mdfe.run.output import load_checkpoint
 
+pytestmark = pytest.mark.timeout(900)   # ~30 s CPU; the shared machine stretches wall time
+
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
