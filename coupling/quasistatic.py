@@ -175,18 +175,19 @@ class QuasiStaticCoupling:
     regions: list of :class:`CoupledRegion` (same order on every rank).
     tol: coupled force tolerance, eV/Å. ftol_factor: the MD relaxation is asked for
     max(ftol_factor · tol, eta · current residual) (inexact inner solves).
+    predict_core: move core atoms by N δU before each relaxation (continuum prediction).
     """
 
     def __init__(self, comm, fe, regions, tol: float = 1e-6, max_exchanges: int = 200,
                  depth: int = 20, relax_style: str = "fire", ftol_factor: float = 0.1,
-                 eta: float = 1e-4, verbose: bool = False):
+                 eta: float = 1e-4, predict_core: bool = True, verbose: bool = False):
         self.comm = comm.Dup()              # own context: no clash with LAMMPS or PETSc traffic
         self.fe, self.regions = fe, list(regions)
         if not tol > 0:
             raise ValueError(f"tol must be a positive force in eV/Å, got {tol}")
         self.tol, self.max_exchanges = tol, int(max_exchanges)
         self.relax_style, self.ftol_factor, self.eta = relax_style, ftol_factor, eta
-        self.verbose = verbose
+        self.verbose, self.predict_core = verbose, predict_core
         self.is_fe = fe is not None
         if self.is_fe:
             self.owned = np.asarray(fe.layout.owned_nodes, np.int64)
@@ -236,7 +237,8 @@ class QuasiStaticCoupling:
     # ------------------------------------------------------------------------ one map
     def _to_atoms(self, core_from_fe: bool) -> None:
         """Exchange step 1 for every region (collective on comm)."""
-        dU = None if self.U_applied is None else self.U - self.U_applied
+        dU = (self.U - self.U_applied if self.U_applied is not None and self.predict_core
+              else None)
         both = np.hstack([self.U, self.U if dU is None else dU])
         for r in self.regions:
             t = time.perf_counter()

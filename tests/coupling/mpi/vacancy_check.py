@@ -49,7 +49,7 @@ def main():
 
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     skip = {sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1])
-            if a.startswith("--") and a not in ("--verbose", "--dump")}
+            if a.startswith("--") and a not in ("--verbose", "--dump", "--no-predict")}
     widths = [float(a) for a in args if a not in skip]
     L_body, strain = option("--body", 60.0), option("--strain", 2e-2)
     tol = option("--tol", 1e-6)
@@ -98,7 +98,8 @@ def main():
         region = build.coupled_region(geom, md_comms[0], crystal[keep], role[keep], pot, mesh,
                                       law)
         qs = QuasiStaticCoupling(comm, fe, [region], tol=tol, max_exchanges=100,
-                                 verbose="--verbose" in sys.argv)
+                                 verbose="--verbose" in sys.argv,
+                                 predict_core="--no-predict" not in sys.argv)
         qs.set_dirichlet(boundary, mesh.nodes[boundary] @ H.T)
         qs.set_displacements(mesh.nodes[qs.owned] @ H.T)
         t1 = time.time()
