@@ -1,0 +1,35 @@
+"""k-fold cross-validation inside the training split: held-out scores, ranking, errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mdfe.potentials.mtp.calculator import MTPCalculator
+from mdfe.potentials.mtp.crossval import cross_validate
+from mdfe.potentials.mtp.metrics import error_table, predict
+from mdfe.potentials.mtp.mlearn import read_mlearn
+from mdfe.potentials.mtp.model import untrained
+from mdfe.potentials.mtp.trainer import TrainSettings, train
+
+
+def test_scores_are_held_out_errors_and_ranked(mlearn_dir):
+    images = [a for a in read_mlearn(mlearn_dir / "Si" / "training.json") if len(a) <= 64][:6]
+    base = TrainSettings(max_iter=0, seed=2)
+    ranked = cross_validate(images, [{"level": 4}, {"level": 8}], [14], folds=2, base=base,
+                            seed=5)
+    assert [r["score"] for r in ranked] == sorted(r["score"] for r in ranked)
+    # recompute fold 0 of the level-8 candidate independently of cross_validate's loop
+    order = np.random.default_rng(5).permutation(len(images))
+    held, fit = order[:3], order[3:]
+    model = train(untrained(8, 1), [images[i] for i in fit], species=[14], settings=base).model
+    t = error_table(predict(MTPCalculator(model, [14]), [images[i] for i in held]))["all"]
+    expected = t["energy_per_atom"]["RMSE"] ** 2 + 0.01 * t["forces"]["RMSE"] ** 2
+    lvl8 = next(r for r in ranked if r["candidate"] == {"level": 8})
+    assert lvl8["fold_scores"][0] == pytest.approx(expected, rel=1e-9)
+    assert lvl8["score"] == pytest.approx(np.mean(lvl8["fold_scores"]))
+
+
+def test_unknown_hyper_parameter_is_an_error(mlearn_dir):
+    images = read_mlearn(mlearn_dir / "Si" / "test.json")[:4]
+    with pytest.raises(ValueError, match=r"unknown hyper-parameter\(s\) \['cutoff'\]"):
+        cross_validate(images, [{"cutoff": 5.0}], [14], folds=2)
