@@ -91,12 +91,17 @@ class Run:
         x_mouth = inp.mesh.nodes[mouth[0]] if mouth is not None and len(mouth) else None
         self.mouth = [f[np.argmin(np.linalg.norm(inp.mesh.nodes[f] - x_mouth, axis=1))]
                       for f in faces] if x_mouth is not None else None
+        if self.rank == 0 and not self.restart:
+            from mdfe.run.output import clear_directory
+            clear_directory(out)
         self.out = RunDirectory(out) if self.rank == 0 else None
         if self.rank == 0:
             from mdfe.run.schema import dumps_toml
             from mdfe.run.output import atomic_write
             atomic_write(Path(out) / "config.toml", dumps_toml(cfg))
             self.out.log(("restart from " + str(self.restart)) if self.restart else "start")
+            if cfg["output"]["label"]:
+                self.out.log("label: " + cfg["output"]["label"])
             self.out.log(layout.describe().replace("\n", "; "))
             self.out.log(f"model: {len(inp.atoms)} atoms, {inp.mesh.n_nodes} FE nodes; a = "
                          f"{inp.a:.5f} Å, E' = {inp.e_prime:.4f} eV/Å², γ = {inp.gamma:.5f} "
@@ -235,12 +240,13 @@ class Run:
                    "K_IC_eV_A1.5": None if k_ic is None else k_ic * inp.k_g,
                    "K_IC_MPa_sqrt_m": None if k_ic is None else k_to_mpa_sqrt_m(k_ic * inp.k_g, t_mpa),
                    "potential": f"{inp.potential.pair_style} {inp.potential.pair_coeff[0]}",
-                   "steps_done": len(rows), "stopped": stop or "all load steps done",
+                   "label": out_cfg["label"], "steps_done": len(rows),
+                   "stopped": stop or "all load steps done",
                    "atoms": len(inp.atoms), "fe_nodes": int(inp.mesh.n_nodes)}
         if self.rank == 0:
             from mdfe.run.output import plot_series
             self.out.write_json("summary.json", summary)
-            plot_series(self.out.path, rows, inp.k_g, load["mode"])
+            plot_series(self.out.path, rows, inp.k_g, load["mode"], out_cfg["label"])
             self.out.log(f"end: {summary['stopped']}; K_IC/K_G = {k_ic}")
         return summary
 

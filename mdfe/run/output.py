@@ -30,10 +30,23 @@ from mdfe.config import ConfigError
 def check_directory(path: str | Path, overwrite: bool, source: str) -> None:
     """ConfigError if ``path`` exists, is not empty, and ``overwrite`` is false."""
     p = Path(path)
-    if p.exists() and (not p.is_dir() or any(p.iterdir())) and not overwrite:
+    if not p.exists() or (p.is_dir() and not any(p.iterdir())):
+        return
+    if not overwrite:
         raise ConfigError(f"{source}: 'output.directory' = {str(p)!r} exists and is not "
                           "empty; choose another directory, set output.overwrite = true, "
                           "or continue it with 'mdfe run --restart DIR'")
+    if not (p / "config.toml").is_file():
+        raise ConfigError(f"{source}: 'output.directory' = {str(p)!r} is not empty and not "
+                          "a run directory (no config.toml): output.overwrite only replaces "
+                          "run directories")
+
+
+def clear_directory(path: str | Path) -> None:
+    """Remove an old run directory checked by :func:`check_directory` (overwrite)."""
+    import shutil
+    if Path(path).exists():
+        shutil.rmtree(path)
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -102,7 +115,8 @@ def load_checkpoint(directory: str | Path) -> dict:
     return state
 
 
-def plot_series(directory: str | Path, rows: list[dict], k_g: float, mode: str) -> None:
+def plot_series(directory: str | Path, rows: list[dict], k_g: float, mode: str,
+                label: str = "") -> None:
     """The three PNG plots from the per-step rows."""
     import matplotlib
     matplotlib.use("Agg")
@@ -125,6 +139,8 @@ def plot_series(directory: str | Path, rows: list[dict], k_g: float, mode: str) 
         ax.set_xlabel(xl)
         ax.set_ylabel(yl)
         ax.grid(alpha=0.3)
+        if label:
+            ax.set_title(label, fontsize=8)
         fig.tight_layout()
         fig.savefig(d / name, dpi=110)
         plt.close(fig)

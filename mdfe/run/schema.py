@@ -16,8 +16,8 @@ Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
                  stress-free x) and steps; stop_at_rupture (end after the first advance)
     [solver]     tol (eV/Å), max_exchanges, relax ("fire" | "cg")
     [layout]     mode, fe_ranks, md_ranks (see :mod:`mdfe.layout`)
-    [output]     directory, fields_every, atoms_every, overwrite, thickness (Å, for
-                 MPa·√m)
+    [output]     directory, fields_every, atoms_every, overwrite (replaces an old run
+                 directory), thickness (Å, for MPa·√m), progress, label
 
 :func:`load_run_config` validates types and values per key (:mod:`mdfe.config`), then
 the cross-key rules (region inside the body, files exist, the ramp is sensible), raising
@@ -108,6 +108,7 @@ RUN_SCHEMA = {
         "overwrite": Key((bool,), False),
         "thickness": Key(NUM, 3.35, _pos, "a thickness > 0 Å"),
         "progress": Key((bool,), True),
+        "label": Key((str,), "", help="a note carried into the log, summary and plots"),
     },
 }
 

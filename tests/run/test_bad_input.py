@@ -92,3 +92,13 @@ def test_existing_output_directory_is_left_alone(tmp_path):
     with pytest.raises(ConfigError, match=r"'output\.directory' .* exists and is not empty"):
         run_case(case)
     assert sorted(p.name for p in out.iterdir()) == ["precious.txt"]
+
+
+def test_overwrite_replaces_only_run_directories(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep")
+    case = write_case(tmp_path, **{"output.overwrite": True})
+    with pytest.raises(ConfigError, match=r"'output\.directory' .* not a run directory"):
+        run_case(case)
+    assert sorted(p.name for p in out.iterdir()) == ["precious.txt"]
