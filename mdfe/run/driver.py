@@ -132,19 +132,10 @@ class Run:
 
     def _start(self, lam: float) -> None:
         """Initial state: the unit field at every FE node × λ, core atoms from the FE."""
-        from mdfe.run.kfield import field_points
-        from mdfe.solvers.crack_field import crack_field
-        m, inp = self.model, self.inp
+        from mdfe.run.model import unit_displacements
+        m = self.model
         if m.fe is not None:
-            ids = m.solver.owned
-            if self.cfg["loading"]["mode"] == "k_field":
-                u = crack_field(inp.law.C, tip=tuple(inp.tip)).displacements(
-                    field_points(inp.mesh, ids, inp.tip), inp.k_g)
-            else:
-                nu = inp.law.C[0, 1] / inp.law.C[0, 0]
-                d = inp.mesh.nodes[ids] - inp.tip
-                u = np.column_stack([-nu * d[:, 0], d[:, 1]])
-            m.solver.set_displacements(lam * u)
+            m.solver.set_displacements(lam * unit_displacements(self.inp, m.solver.owned))
         self._set_boundary(lam)
         m.solver.residual(core_from_fe=True)
 
@@ -167,7 +158,6 @@ class Run:
         """Run the load steps; returns the summary (same on every rank)."""
         from mdfe.potentials.properties.edges import k_to_mpa_sqrt_m
         from mdfe.solvers.fe.jintegral import problem_j_integral
-        from mdfe.solvers.md.crack_tip import coordination
         cfg, inp, m = self.cfg, self.inp, self.model
         load, out_cfg = cfg["loading"], cfg["output"]
         t_mpa = out_cfg["thickness"]

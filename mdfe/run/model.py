@@ -145,7 +145,7 @@ class Coupled:
     fe: object
     region: object
     solver: object
-    boundary: np.ndarray      # outer FE node ids (K-field / strain Dirichlet)
+    boundary: np.ndarray      # Dirichlet node ids: outer edges (K-field), top/bottom (strain)
     unit_field: np.ndarray    # (n_boundary, 2) Å: the boundary displacement per unit load
 
 
@@ -154,8 +154,7 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
     layout's communicators (``groups`` from :func:`mdfe.layout.split_world`)."""
     from mdfe.coupling import build
     from mdfe.coupling.quasistatic import QuasiStaticCoupling
-    from mdfe.run.kfield import field_points, outer_nodes
-    from mdfe.solvers.crack_field import crack_field
+    from mdfe.run.kfield import outer_nodes
     cfg = inp.cfg
     fe = None
     if groups.fe is not None:
@@ -168,12 +167,23 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
     s = cfg["solver"]
     solver = QuasiStaticCoupling(comm, fe, [region], tol=s["tol"],
                                  max_exchanges=s["max_exchanges"], relax_style=s["relax"])
-    ids = outer_nodes(inp.mesh)
     if cfg["loading"]["mode"] == "k_field":
-        unit = crack_field(inp.law.C, tip=tuple(inp.tip)).displacements(
-            field_points(inp.mesh, ids, inp.tip), inp.k_g)          # per unit K/K_G
-    else:                                                          # ε_yy = 1, σ_xx = 0
-        nu = inp.law.C[0, 1] / inp.law.C[0, 0]
-        d = inp.mesh.nodes[ids] - inp.tip
-        unit = np.column_stack([-nu * d[:, 0], d[:, 1]])
+        ids = outer_nodes(inp.mesh)
+    else:          # top and bottom edges pulled; the crack mouth stays free
+        ids = np.union1d(inp.mesh.node_sets["ymin"], inp.mesh.node_sets["ymax"])
+    return Coupled(fe, region, solver, ids, unit_displacements(inp, ids))
+
+
+def unit_displacements(inp: Inputs, node_ids) -> np.ndarray:
+    """Displacements (k, 2) Å of FE nodes per unit load: the K-field at K = K_G (crack
+    faces on their own branch), or the uniform strain ε_yy = 1 with σ_xx = 0
+    (ε_xx = −C12/C11) about the tip."""
+    from mdfe.run.kfield import field_points
+    from mdfe.solvers.crack_field import crack_field
+    ids = np.asarray(node_ids, np.int64)
+    if inp.cfg["loading"]["mode"] == "k_field":
+        return crack_field(inp.law.C, tip=tuple(inp.tip)).displacements(
+            field_points(inp.mesh, ids, inp.tip), inp.k_g)
+    d = inp.mesh.nodes[ids] - inp.tip
+    return np.column_stack([-inp.law.C[0, 1] / inp.law.C[0, 0] * d[:, 0], d[:, 1]])
     return Coupled(fe, region, solver, ids, unit)
