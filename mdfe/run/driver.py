@@ -227,6 +227,8 @@ class Run:
                    "thickness_A": t_mpa, "gamma_eV_per_A": inp.gamma,
                    "E_prime_eV_per_A2": inp.e_prime, "lattice_constant_A": inp.a,
                    "K_IC_over_KG": k_ic,
+                   "K_IC_resolution_over_KG": load["k_step"] if load["mode"] == "k_field"
+                   else None,
                    "K_IC_eV_A1.5": None if k_ic is None else k_ic * inp.k_g,
                    "K_IC_MPa_sqrt_m": None if k_ic is None else k_to_mpa_sqrt_m(k_ic * inp.k_g, t_mpa),
                    "potential": f"{inp.potential.pair_style} {inp.potential.pair_coeff[0]}",

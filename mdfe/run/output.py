@@ -131,8 +131,8 @@ def plot_series(directory: str | Path, rows: list[dict], k_g: float, mode: str,
              "crack mouth opening displacement (Å)", load_label),
             ("crack_length.png", col[load_key], col["extension_A"], load_label,
              "crack extension (Å)"),
-            ("k_vs_extension.png", col["extension_A"], col["K_J_over_KG"],
-             "crack extension (Å)", "K from FE J-integral / K_G")]
+            ("k_vs_extension.png", col["extension_A"], col["K_over_KG"],
+             "crack extension (Å)", "K / K_G" + ("" if mode == "k_field" else " (from J)"))]
     for name, x, y, xl, yl in figs:
         fig, ax = plt.subplots(figsize=(5, 3.6))
         ax.plot(x, y, "o-")
