@@ -98,13 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=400)
     p.add_argument("--every", type=int, default=20)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--starts", type=int, nargs=2, default=(10, 5), metavar=("N8", "N18"),
+                   help="MD start cells: N8 eight-atom and N18 eighteen-atom")
     a = p.parse_args(argv)
     cfg = load_config(a.config)
     model = read_mtp(cfg["_dir"] / f"{cfg['name']}.mtp")
     species = cfg["species"]
     training = load_entries(cfg)
     symbols = (species[0], species[-1])
-    starts = [s for s in sheet_set(cfg["lattice_constant"], symbols, {"8": 10, "18": 5},
+    starts = [s for s in sheet_set(cfg["lattice_constant"], symbols, {"8": a.starts[0], "18": a.starts[1]},
                                    seed=1000 + a.seed, name=cfg["name"])]
     for s in starts:
         s.info["config_type"] = f"{cfg['name']}_al_md"
