@@ -8,7 +8,9 @@
    A trajectory stops early once its grade exceeds ``break_grade`` (MLIP's usual ~10:
    the potential is extrapolating badly and the MD is no longer physical).
 2. Selection: extrapolation grade γ (MaxVol, :mod:`mdfe.potentials.mtp.grade`, per
-   configuration) against the training entries; greedily take the highest-γ candidate
+   atomic neighbourhood, a configuration's grade is its largest) against the training
+   entries — which must hold at least as many neighbourhoods as the potential has
+   parameters; greedily take the highest-γ candidate
    with γ ≥ ``threshold``, add it to the active set, regrade, repeat — so the picks are
    diverse, not near-copies of one excursion.
 3. The picks are written as an input set for ``mdfe label`` (info: ``config_type`` =
@@ -110,13 +112,20 @@ def main(argv: list[str] | None = None) -> int:
                                    seed=1000 + a.seed, name=cfg["name"])]
     for s in starts:
         s.info["config_type"] = f"{cfg['name']}_al_md"
-    grader = ExtrapolationGrader(model, species, training, per="configuration")
+    rows, params = sum(len(a) for a in training), model.alpha_scalar_moments + \
+        model.radial_funcs_count * model.radial_basis_size * model.species_count ** 2 + \
+        model.species_count
+    if rows < params:
+        raise ValueError(f"{a.config}: the MaxVol active set needs at least {params} atomic "
+                         f"neighbourhoods (the potential's parameters), the training data "
+                         f"have {rows}; label more configurations or use a lower level")
+    grader = ExtrapolationGrader(model, species, training, per="atom")
     cands = md_candidates(lambda: MTPCalculator(model, species), starts,
                           [300.0, 1000.0, 2000.0], a.steps, a.every, a.seed,
                           grade=lambda at: grader.grade([at])[0].configuration)
     print(f"{len(cands)} MD candidates; grades max {max(c.info['grade'] for c in cands):.2f}")
     picked = select_diverse(
-        lambda tr: ExtrapolationGrader(model, species, tr, per="configuration"),
+        lambda tr: ExtrapolationGrader(model, species, tr, per="atom"),
         training, cands, a.threshold, a.max_count)
     sel = [cands[i] for i in picked]
     ase.io.write(a.output, sel, format="extxyz")
