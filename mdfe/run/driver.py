@@ -8,7 +8,8 @@ Per load step i (load λ_i = start + i·step, in K/K_G or far-field strain):
    (step 0: the K-field everywhere, core atoms placed by the FE);
 2. :meth:`QuasiStaticCoupling.solve` to the coupled tolerance;
 3. measurements: crack tip from bond rupture (:mod:`mdfe.solvers.md.crack_tip`), crack
-   mouth opening (FE), J from the domain integral on an annulus enclosing the whole MD
+   mouth opening (FE; prescribed by the K-field boundary in K-loading), crack-tip
+   opening of the atoms 3 Å behind the initial tip, J from the domain integral on an annulus enclosing the whole MD
    region (:mod:`mdfe.solvers.fe.jintegral`; there it equals the applied K²/E' — a
    consistency check of the loading, not a tip measurement), K_J = sqrt(J E');
 4. outputs and a checkpoint (state after the step: FE iterate and warm start, atom
@@ -158,6 +159,7 @@ class Run:
         """Run the load steps; returns the summary (same on every rank)."""
         from mdfe.potentials.properties.edges import k_to_mpa_sqrt_m
         from mdfe.solvers.fe.jintegral import problem_j_integral
+        from mdfe.solvers.md.crack_tip import tip_opening
         cfg, inp, m = self.cfg, self.inp, self.model
         load, out_cfg = cfg["loading"], cfg["output"]
         t_mpa = out_cfg["thickness"]
@@ -194,6 +196,7 @@ class Run:
                        "K_eV_A1.5": (lam if load["mode"] == "k_field" else k_j) * inp.k_g,
                        "strain": lam if load["mode"] == "strain" else 0.0,
                        "J_eV_per_A": J, "K_J_over_KG": k_j, "cmod_A": abs(cmod),
+                       "ctod_A": tip_opening(x, inp.atoms.positions, *inp.slit_ids, inp.tip),
                        "tip_x_A": float(tip.tip[0]), "extension_A": tip.extension,
                        "broken_bonds": int(len(tip.broken)), "exchanges": rep.exchanges,
                        "residual_eV_per_A": rep.residuals[-1], "converged": rep.converged,

@@ -127,8 +127,8 @@ def plot_series(directory: str | Path, rows: list[dict], k_g: float, mode: str,
     load_key = "K_over_KG" if mode == "k_field" else "strain"
     load_label = "K / K_G" if mode == "k_field" else "far-field strain ε_yy"
     d = Path(directory)
-    figs = [("load_displacement.png", col["cmod_A"], col[load_key],
-             "crack mouth opening displacement (Å)", load_label),
+    figs = [("load_displacement.png", col["ctod_A"], col[load_key],
+             "crack-tip opening of the atoms, 3 Å behind the tip (Å)", load_label),
             ("crack_length.png", col[load_key], col["extension_A"], load_label,
              "crack extension (Å)"),
             ("k_vs_extension.png", col["extension_A"], col["K_over_KG"],

@@ -95,3 +95,22 @@ class CrackTipTracker:
         ahead = mid[near] @ self.e
         ext = float(max(ahead.max(initial=0.0), 0.0))
         return TipState(self.tip0 + ext * self.e, ext, cut[near])
+
+
+def tip_opening(x, X, upper, lower, tip0, depth: float = 3.0, band: float = 1.5) -> float:
+    """Crack-tip opening (Å): mean y of the upper face atoms minus that of the lower face
+    atoms, at current positions x, over the face atoms whose reference sites lie within
+    ``depth`` Å behind the initial tip and ``band`` Å of the crack line (minus the same
+    at the reference X, so an unloaded slit opens 0). upper, lower: 1-based IDs."""
+    x, X = np.asarray(x, float), np.asarray(X, float)
+    tip0 = np.asarray(tip0, float)
+
+    def face(ids):
+        rows = np.asarray(ids, np.int64) - 1
+        d = X[rows, :2] - tip0
+        keep = rows[(d[:, 0] > -depth) & (d[:, 0] <= 0) & (np.abs(d[:, 1]) < band)]
+        if keep.size == 0:
+            raise ValueError(f"no face atom within {depth} Å behind the tip {tip0.tolist()}")
+        return keep
+    up, lo = face(upper), face(lower)
+    return float((x[up, 1].mean() - x[lo, 1].mean()) - (X[up, 1].mean() - X[lo, 1].mean()))

@@ -73,3 +73,17 @@ def test_rigid_motion_and_bonds_far_off_the_line(sheet):
     assert t.broken(x).sum() == 3 and t.locate(x).extension == 0.0
     with pytest.raises(ValueError, match="stretch"):
         CrackTipTracker(X, (x_tip, y_cut), stretch=0.9)
+
+
+def test_tip_opening_of_a_hand_opened_slit(sheet):
+    """Upper half moved up by 0.3 Å, lower half down by 0.1 Å: opening 0.4 Å; a rigid
+    translation opens nothing."""
+    from mdfe.solvers.md.crack_tip import tip_opening
+    X, y_cut, x_tip, up, lo = sheet
+    x = X.copy()
+    x[X[:, 1] > y_cut, 1] += 0.3
+    x[X[:, 1] < y_cut, 1] -= 0.1
+    assert tip_opening(x, X, up, lo, (x_tip, y_cut)) == pytest.approx(0.4, abs=1e-12)
+    assert tip_opening(X + [1.0, 2.0, 0.0], X, up, lo, (x_tip, y_cut)) == pytest.approx(0, abs=1e-12)
+    with pytest.raises(ValueError, match="no face atom"):
+        tip_opening(X, X, up, lo, (X[:, 0].min() - 5.0, y_cut))

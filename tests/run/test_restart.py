@@ -55,10 +55,13 @@ def test_loading_matches_the_applied_k(runs):
     """J on an annulus enclosing the MD region equals the applied K²/E' (consistency of
     the K-field boundary; the FE-only J test bounds the mesh error at ~1 %, the edge
     relaxation of the unloaded slit adds a K-independent part): within 6 %, and the
-    applied K rises by the ramp step; no bond breaks at K ≤ 0.55 K_G."""
+    applied K rises by the ramp step; the mouth opening (on the K-field boundary) scales
+    with K, the atoms' tip opening grows; no bond breaks at K ≤ 0.55 K_G."""
     full, *_ = runs
     rows = load_checkpoint(full)["rows"]
     assert [r["K_over_KG"] for r in rows] == pytest.approx([0.5, 0.55])
+    assert rows[1]["ctod_A"] > rows[0]["ctod_A"] > 0          # the tip opens with K
+    assert rows[1]["cmod_A"] / rows[0]["cmod_A"] == pytest.approx(0.55 / 0.5)  # prescribed
     for r in rows:
         assert r["K_J_over_KG"] == pytest.approx(r["K_over_KG"], rel=0.06)
         assert r["extension_A"] == 0.0 and r["broken_bonds"] == 0 and r["converged"]
