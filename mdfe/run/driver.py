@@ -72,7 +72,7 @@ class Run:
         self.state = load_checkpoint(self.restart) if self.restart else None
         if not self.restart:
             check_directory(out, cfg["output"]["overwrite"], self.source)
-        self.inp = inp = build_inputs(cfg, self.source)
+        self.inp = inp = build_inputs(cfg, self.source, self.comm)
         try:
             layout = layout_from_config(cfg["layout"], self.comm.Get_size(), 1,
                                         fe_dofs=2 * inp.mesh.n_nodes, md_atoms=[len(inp.atoms)])

@@ -56,8 +56,10 @@ def _fail(source, key, msg):
     raise ConfigError(f"{source}: '{key}' {msg}")
 
 
-def build_inputs(cfg: dict, source: str = "<config>") -> Inputs:
-    """Build and check the rank-independent inputs (see module docstring)."""
+def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
+    """Build and check the rank-independent inputs (see module docstring). With ``comm``
+    the mesh is made on its rank 0 and broadcast (identical on every rank); the rest is
+    deterministic and computed on every rank (errors are then raised everywhere alike)."""
     from mdfe.coupling import build
     from mdfe.coupling.geometry import OUTSIDE, GeometryError, Outline, RegionGeometry, check_regions
     from mdfe.potentials.properties import edges, elastic
@@ -120,7 +122,7 @@ def build_inputs(cfg: dict, source: str = "<config>") -> Inputs:
         from mdfe.solvers.fe import graded_mesh
         mesh = graded_mesh(W, H, h_min=body["h_min"], h_max=body["h_max"],
                            md_regions=[box], growth=body["growth"],
-                           cracks=[((0.0, y_cut), (x_tip, y_cut))])
+                           cracks=[((0.0, y_cut), (x_tip, y_cut))], comm=comm)
     except FEInputError as exc:
         raise ConfigError(f"{source}: [body] mesh: {exc}") from None
     try:
