@@ -8,9 +8,9 @@
    A trajectory stops early once its grade exceeds ``break_grade`` (MLIP's usual ~10:
    the potential is extrapolating badly and the MD is no longer physical).
 2. Selection: extrapolation grade γ (MaxVol, :mod:`mdfe.potentials.mtp.grade`, per
-   atomic neighbourhood, a configuration's grade is its largest) against the training
-   entries — which must hold at least as many neighbourhoods as the potential has
-   parameters; greedily take the highest-γ candidate
+   atomic neighbourhood, a configuration's grade is its largest) against all entries
+   labelled so far in the config's data files — which must hold at least as many
+   neighbourhoods as the potential has parameters; greedily take the highest-γ candidate
    with γ ≥ ``threshold``, add it to the active set, regrade, repeat — so the picks are
    diverse, not near-copies of one excursion.
 3. The picks are written as an input set for ``mdfe label`` (info: ``config_type`` =
@@ -29,7 +29,7 @@ from ase import units
 from ase.constraints import FixCom
 from ase.md.langevin import Langevin
 
-from .ship import load_config, load_entries
+from .ship import load_config
 from .structures import sheet_set
 
 
@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(a.config)
     model = read_mtp(cfg["_dir"] / f"{cfg['name']}.mtp")
     species = cfg["species"]
-    training = load_entries(cfg)
+    # graded against every entry labelled so far in the config's data files (the data
+    # known now), not only the leading ones the potential was trained on
+    training = [f for name in cfg["data"] for f in ase.io.read(cfg["_dir"] / name, ":")]
     symbols = (species[0], species[-1])
     starts = [s for s in sheet_set(cfg["lattice_constant"], symbols, {"8": a.starts[0], "18": a.starts[1]},
                                    seed=1000 + a.seed, name=cfg["name"])]

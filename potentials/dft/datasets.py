@@ -26,12 +26,14 @@ A_HBN = 2.512
 
 @dataclass(frozen=True)
 class DataSet:
-    """One input set: its file (relative to the data folder) and how it is made."""
+    """One input set: its files (relative to the data folder) and how the inputs are made
+    (``build``; None for active-learning sets, which :mod:`.active` wrote once from a
+    potential and which are kept as stored)."""
 
     name: str
     inputs: str
     labelled: str
-    build: object
+    build: object | None
 
 
 def _carbon_bulk():
@@ -84,6 +86,9 @@ SETS = (
     DataSet("carbon_elastic", "carbon/graphene_elastic.inputs.extxyz",
             "carbon/graphene_elastic.extxyz",
             lambda: elastic_set(A_GRAPHENE, ("C", "C"), "graphene")),
+    # active learning round 1: MD with C_L16 (mtp_C_L16.toml), 7 picks of grade 2.2-9.9
+    DataSet("carbon_al1", "carbon/graphene_al1.inputs.extxyz", "carbon/graphene_al1.extxyz",
+            None),
     DataSet("carbon_bulk", "carbon/graphene_bulk.inputs.extxyz",
             "carbon/graphene_bulk.extxyz", _carbon_bulk),
     DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
@@ -97,7 +102,7 @@ SETS = (
 def write_inputs(data_dir: str | Path = DATA_DIR) -> list[Path]:
     """Write every set's inputs under ``data_dir``; returns the paths written."""
     paths = []
-    for ds in SETS:
+    for ds in (ds for ds in SETS if ds.build is not None):
         path = Path(data_dir) / ds.inputs
         path.parent.mkdir(parents=True, exist_ok=True)
         ase.io.write(path, ds.build(), format="extxyz")
