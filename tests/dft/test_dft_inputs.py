@@ -104,3 +104,13 @@ def test_sheet_set_spans_compression_to_beyond_fracture():
     # the order does not change the configurations
     other = sheet_set(A, ("C", "C"), {"2": 20, "8": 40}, seed=3, order=("2", "8"))
     assert sorted(config_id(f) for f in other) == sorted(config_id(f) for f in frames)
+
+
+def test_committed_inputs_are_regenerated_exactly(tmp_path):
+    """The shipped input sets follow from the code (fixed seeds); AL sets are kept as is."""
+    from mdfe.potentials.dft.datasets import DATA_DIR, SETS, write_inputs
+    written = write_inputs(tmp_path)
+    built = [ds for ds in SETS if ds.build is not None]
+    assert len(written) == len(built) and len(built) < len(SETS)
+    for ds, path in zip(built, written):
+        assert path.read_bytes() == (DATA_DIR / ds.inputs).read_bytes(), ds.inputs
