@@ -137,6 +137,11 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
         raise ConfigError(f"{source}: [potential] elements: {exc}") from None
     e_prime = elastic.plane_stress_modulus(law.C)
     gamma = edges.edge_energy(pot, mat, a, faces)
+    if not gamma > 0:
+        raise ConfigError(f"{source}: [potential] {pot.pair_style}: the relaxed {faces} edge "
+                          f"energy of {mat} is γ = {gamma:.4f} eV/Å ≤ 0, so K_G = sqrt(2γE') "
+                          "is undefined: the potential does not describe the crack faces "
+                          "(train it on edges)")
     return Inputs(cfg, pot, a, atoms, roles, (upper, lower), tip, geom, mesh, law, e_prime,
                   gamma, edges.griffith_k(gamma, e_prime))
 
