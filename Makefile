@@ -9,7 +9,7 @@ setup:
 
 demo: setup
 	$(VENV)/bin/mdfe info
-	$(VENV)/bin/mpirun -n $(NP) $(VENV)/bin/mdfe smoke
+	$(VENV)/bin/mpirun -n $(NP) $(VENV)/bin/mdfe run examples/graphene_crack.toml
 
 test: setup
 	$(VENV)/bin/python -m pytest
