@@ -30,13 +30,15 @@ def _run(run_mpi, n, mesh_file, tmp):
 
 @pytest.fixture(scope="module")
 def one_rank(mesh_file, tmp_path_factory):
-    from conftest import MPIRUN, mpi_env          # the launcher run_mpi uses
+    import os
     import subprocess
     import sys
+    mpirun = Path(sys.executable).parent / "mpirun"   # the launcher run_mpi uses
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     out = tmp_path_factory.mktemp("ref") / "out1.npz"
-    proc = subprocess.run([str(MPIRUN), "-n", "1", sys.executable, str(SCRIPT), str(mesh_file),
+    proc = subprocess.run([str(mpirun), "-n", "1", sys.executable, str(SCRIPT), str(mesh_file),
                            str(out), str(out.parent / "fields1")], capture_output=True,
-                          text=True, timeout=120, env=mpi_env())
+                          text=True, timeout=120, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return dict(np.load(out))
 
