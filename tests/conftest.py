@@ -39,3 +39,19 @@ def run_mpi():
                 f"\n--- stderr\n{proc.stderr}")
         return proc
     return _run
+
+
+@pytest.fixture
+def run_mpi_json(run_mpi, tmp_path):
+    """Run ``python script OUT`` on each rank count in ``ns``; return {n: JSON that the
+    script wrote to OUT}."""
+    import json
+
+    def _run(script, ns=(1, 2, 3), timeout: float = 60):
+        results = {}
+        for n in ns:
+            out = tmp_path / f"{Path(script).stem}_np{n}.json"
+            run_mpi(n, [script, out], timeout=timeout)
+            results[n] = json.loads(out.read_text())
+        return results
+    return _run

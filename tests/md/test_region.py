@@ -1,6 +1,5 @@
 """MDRegion: forces are −∂E/∂x (central differences), ID-keyed access, constraints in
 relax, and the same results on 1, 2 and 3 ranks (Tersoff graphene flake)."""
-import json
 from pathlib import Path
 
 import numpy as np
@@ -109,12 +108,8 @@ def test_bad_input_is_named():
 
 
 @pytest.mark.mpi
-def test_same_results_on_1_2_3_ranks(run_mpi, tmp_path):
-    runs = {}
-    for n in (1, 2, 3):
-        out = tmp_path / f"r{n}.json"
-        run_mpi(n, [SCRIPT, out], timeout=60)
-        runs[n] = json.loads(out.read_text())
+def test_same_results_on_1_2_3_ranks(run_mpi_json):
+    runs = run_mpi_json(SCRIPT)
     ref = runs[1]
     roles = np.array(ref["roles"])
     x0, x1 = np.array(ref["positions0"]), np.array(ref["positions1"])

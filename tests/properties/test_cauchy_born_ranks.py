@@ -1,6 +1,5 @@
 """Cauchy–Born laws on many ranks (one LAMMPS instance per rank on COMM_SELF, as FE ranks
 use them for their own quadrature points) give the serial results."""
-import json
 from pathlib import Path
 
 import numpy as np
@@ -10,12 +9,8 @@ SCRIPT = Path(__file__).with_name("cauchy_born_ranks_script.py")
 
 
 @pytest.mark.mpi
-def test_per_rank_laws_equal_serial(run_mpi, tmp_path):
-    runs = {}
-    for n in (1, 2, 3):
-        out = tmp_path / f"cb{n}.json"
-        run_mpi(n, [SCRIPT, out], timeout=60)
-        runs[n] = json.loads(out.read_text())
+def test_per_rank_laws_equal_serial(run_mpi_json):
+    runs = run_mpi_json(SCRIPT)
     for n in (2, 3):
         for ref, got in zip(runs[1], runs[n]):
             for key in ("W", "P", "A", "xi"):
