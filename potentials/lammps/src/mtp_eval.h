@@ -39,15 +39,28 @@ class MTPEvaluator {
 
   /// Site energy V_i (eV) of an atom of species zi with n neighbours.
   /// rij: n x 3 (r_j - r_i, Å, every |r_ij| < cutoff()); zj: n species;
-  /// grad: n x 3 output, dV_i/dr_ij (eV/Å). If basis != nullptr it receives the
-  /// basis_size() values B_alpha(i) (the moments that enter V_i linearly).
+  /// grad: n x 3 output, dV_i/dr_ij (eV/Å), or nullptr to skip the position gradient.
+  /// If basis != nullptr it receives the basis_size() values B_alpha(i) (the moments that
+  /// enter V_i linearly). If dtheta != nullptr, dV_i/dtheta is added to it
+  /// (parameter_count() values): 1 for species_coeffs[zi], B_alpha(i) for moment_coeffs,
+  /// sum_j W_mu(r_ij) Q_k(r_ij) for the radial block (zi, zj[j]), where
+  /// W_mu = sum_b [mu_b = mu] w_b u^p_b with the adjoints w = dV_i/dm of the force pass.
   double site_energy(int zi, int n, const double *rij, const int *zj, double *grad,
-                     double *basis = nullptr);
+                     double *basis = nullptr, double *dtheta = nullptr);
+
+  /// Number of coefficients: species_count + basis_size() + radial coefficients; the
+  /// parameter vector theta is [species_coeffs, moment_coeffs, radial_coeffs] (the radial
+  /// block in MTPModel::radial_coeffs order [zi][zj][mu][k]).
+  int parameter_count() const;
+  /// Replace all coefficients by theta (parameter_count() values).
+  void set_parameters(const double *theta);
 
  private:
   void reserve(int n);
   void forward(int zi, int n, const double *rij, const int *zj);
-  void backward(int n, double *grad);
+  void adjoint();                        // w_ = dV/dm from seed_ and the contractions
+  void backward(int n, double *grad);    // dV/dr_ij (after adjoint())
+  void parameter_gradient(int zi, int n, const int *zj, double *dtheta);  // after adjoint()
 
   // potential (read-only after construction)
   int nspecies_, nrb_, nrf_, nmom_, nbasic_, maxpow_;
@@ -82,6 +95,7 @@ class MTPEvaluator {
   std::vector<double> mono_;            // monomial values, one row per monomial
   std::vector<double> acc_s_, acc_vx_, acc_vy_, acc_vz_, tmp_a_, tmp_b_;  // backward sums
   std::vector<double> m_, w_;           // moments and adjoints dV/dm
+  std::vector<double> wmu_;             // sum_b [mu_b = mu] w_b u^p_b, nrf_ rows
 };
 
 }    // namespace mdfe_mtp
