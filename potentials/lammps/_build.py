@@ -98,6 +98,32 @@ class BuildExt(build_ext):
             return os.path.join(*fullname.split(".")) + ".so"
         return super().get_ext_filename(fullname)
 
+    # the training library is a second output of the plugin's extension: report it and
+    # copy it in place (editable installs build in a temporary directory, then copy)
+    def _train_library_mapping(self):
+        build_py = self.get_finalized_command("build_py")
+        for ext in self.extensions:
+            if ext.name == PLUGIN:
+                inplace, regular = self._get_inplace_equivalent(build_py, ext)
+                yield (str(Path(regular).parent / TRAIN_LIBRARY),
+                       str(Path(inplace).parent / TRAIN_LIBRARY))
+
+    def _get_output_mapping(self):
+        yield from super()._get_output_mapping()
+        if self.inplace:
+            yield from self._train_library_mapping()
+
+    def get_outputs(self):
+        outputs = super().get_outputs()
+        if not self.inplace:
+            outputs += [regular for regular, _ in self._train_library_mapping()]
+        return outputs
+
+    def copy_extensions_to_source(self) -> None:
+        super().copy_extensions_to_source()
+        for regular, inplace in self._train_library_mapping():
+            self.copy_file(regular, inplace, level=self.verbose)
+
     def build_extension(self, ext: Extension) -> None:
         if ext.name != PLUGIN:
             super().build_extension(ext)
