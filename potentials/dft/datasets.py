@@ -89,13 +89,15 @@ SETS = (
     # active learning round 1: MD with C_L16 (mtp_C_L16.toml), 7 picks of grade 2.2-9.9
     DataSet("carbon_al1", "carbon/graphene_al1.inputs.extxyz", "carbon/graphene_al1.extxyz",
             None),
+    # edges before the rest of the bulk scan: without them no carbon MTP can fracture
+    # (C_L16, trained on bulk only, has a negative zigzag edge energy)
+    DataSet("carbon_edges", "carbon/graphene_edges.inputs.extxyz",
+            "carbon/graphene_edges.extxyz", _carbon_edges),
     DataSet("carbon_bulk", "carbon/graphene_bulk.inputs.extxyz",
             "carbon/graphene_bulk.extxyz", _carbon_bulk),
     DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
             lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
     DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),
-    DataSet("carbon_edges", "carbon/graphene_edges.inputs.extxyz",
-            "carbon/graphene_edges.extxyz", _carbon_edges),
 )
 
 
