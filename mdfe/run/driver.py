@@ -12,6 +12,9 @@ Per load step i (load λ_i = start + i·step, in K/K_G or far-field strain):
    opening of the atoms 3 Å behind the initial tip, J from the domain integral on an annulus enclosing the whole MD
    region (:mod:`mdfe.solvers.fe.jintegral`; there it equals the applied K²/E' — a
    consistency check of the loading, not a tip measurement), K_J = sqrt(J E');
+   the largest out-of-plane displacement of the atoms (a flat sheet at 0 K stays flat
+   by mirror symmetry; mixed-mode runs stop if it does not, since sliding crack faces
+   would wrinkle);
 4. outputs and a checkpoint (state after the step: FE iterate and warm start, atom
    positions, rows). K_IC = the load at the first step whose tip advanced (quasi-static,
    0 K); K_IC/K_G is the lattice-trapping ratio. The run stops before the tip comes within
@@ -198,8 +201,9 @@ class Run:
                        "J_eV_per_A": J, "K_J_over_KG": k_j, "cmod_A": abs(cmod),
                        "ctod_A": tip_opening(x, inp.atoms.positions, *inp.slit_ids, inp.tip),
                        "tip_x_A": float(tip.tip[0]), "extension_A": tip.extension,
+                       "out_of_plane_A": float(np.abs(x[:, 2] - inp.atoms.positions[:, 2]).max()),
                        "broken_bonds": int(len(tip.broken)), "exchanges": rep.exchanges,
-                       "residual_eV_per_A": rep.residuals[-1], "converged": rep.converged,
+                       "residual_eV_per_A": float(rep.residuals[-1]), "converged": bool(rep.converged),
                        "md_iterations": rep.md_iterations, "elapsed_s": time.time() - t0}
             row = self.comm.bcast(row, root=0)
             rows.append(row)
@@ -217,6 +221,9 @@ class Run:
                            u=self._fe_vec(m.solver.U), time=float(i))
             if not rep.converged:
                 stop = f"load step {i} did not converge ({rep.residuals[-1]:.2e} eV/Å)"
+            elif load["mode_mixity"] and row["out_of_plane_A"] > 1e-6:
+                stop = (f"the sheet left its plane under mixed-mode loading (max |Δz| = "
+                        f"{row['out_of_plane_A']:.2e} Å): mode II needs z held")
             elif tip.extension > self.limit:
                 stop = (f"crack tip within 2 r_cut of the handshake band (extension "
                         f"{tip.extension:.2f} Å > {self.limit:.2f} Å)")

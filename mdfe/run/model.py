@@ -14,6 +14,7 @@ Frame: the body is [0, width] × [0, height] Å; the crack runs along −x from 
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -26,6 +27,7 @@ class Inputs:
     cfg: dict
     potential: object
     a: float                  # lattice constant, Å
+    origin: np.ndarray        # (2,) Å: a lattice origin (cells of the sheet repeat from it)
     atoms: object             # ASE Atoms of the MD region (core + band + pad), IDs 1..n
     roles: np.ndarray         # (n,) role codes
     slit_ids: tuple           # (upper, lower) 1-based IDs across the slit
@@ -42,6 +44,11 @@ def make_potential(section: dict, source: str):
     """LammpsPotential of a ``[potential]`` section; ConfigError naming the key."""
     from mdfe.potentials.lammps_potential import LammpsPotential
     kind, file, elements = section["kind"], section["file"], section["elements"]
+    if kind == "morse":
+        rc = float(section["cutoff"])
+        return LammpsPotential(f"morse/smooth/linear {rc!r}", (
+            f"* * {section['D']!r} {section['alpha']!r} {section['r0']!r}",),
+            tuple(elements), rc)
     try:
         if kind == "tersoff":
             return LammpsPotential.tersoff(elements, file)
@@ -63,16 +70,19 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
     from mdfe.coupling import build
     from mdfe.coupling.geometry import OUTSIDE, GeometryError, Outline, RegionGeometry, check_regions
     from mdfe.potentials.properties import edges, elastic
-    from mdfe.potentials.properties.unit_cells import hexagonal_primitive
+    from mdfe.potentials.properties.elastic import lattice_constant
+    from mdfe.potentials.properties.unit_cells import SHEET_A_GUESS, hexagonal_primitive
     from mdfe.solvers.fe.errors import FEInputError
     from mdfe.solvers.md.setup import slit
-    from mdfe.solvers.md.structures import relaxed_lattice_constant, sheet
+    from mdfe.solvers.md.structures import relaxed_lattice_constant
 
     pot = make_potential(cfg["potential"], source)
     mat, faces = cfg["structure"]["material"], cfg["structure"]["crack_faces"]
     body, md, crack = cfg["body"], cfg["md"], cfg["crack"]
     try:
-        a = relaxed_lattice_constant(pot, mat)
+        a = (relaxed_lattice_constant(pot, mat) if mat in SHEET_A_GUESS else lattice_constant(
+            pot, functools.partial(hexagonal_primitive, mat), cfg["potential"]["r0"],
+            window=0.1))
     except ValueError as exc:
         raise ConfigError(f"{source}: [potential] does not hold a flat {mat} sheet "
                           f"(no stress-free lattice constant): {exc}") from None
@@ -94,10 +104,7 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
     reach = band + pad + 2 * a
     lo = np.array([x0 - md["behind"], y0 - md["half_height"]]) - reach
     hi = np.array([x0 + md["ahead"], y0 + md["half_height"]]) + reach
-    unit = sheet(mat, pot, 1, 1, faces, a=a)
-    n = np.ceil((hi - lo) / np.diag(unit.cell)[:2]).astype(int)
-    crystal = sheet(mat, pot, int(n[0]), int(n[1]), faces, a=a)
-    crystal.positions[:, :2] += lo
+    crystal = crystal_patch(mat, pot, faces, a, lo, lo, hi)
     y_cut, x_tip, _, _ = slit(crystal.positions, y0, x0)
     tip = np.array([x_tip, y_cut])
     core = Outline.box(tip - [md["behind"], md["half_height"]],
@@ -142,8 +149,22 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
                           f"energy of {mat} is γ = {gamma:.4f} eV/Å ≤ 0, so K_G = sqrt(2γE') "
                           "is undefined: the potential does not describe the crack faces "
                           "(train it on edges)")
-    return Inputs(cfg, pot, a, atoms, roles, (upper, lower), tip, geom, mesh, law, e_prime,
-                  gamma, edges.griffith_k(gamma, e_prime))
+    return Inputs(cfg, pot, a, lo, atoms, roles, (upper, lower), tip, geom, mesh, law,
+                  e_prime, gamma, edges.griffith_k(gamma, e_prime))
+
+
+def crystal_patch(material: str, pot, faces: str, a: float, anchor, lo, hi):
+    """ASE Atoms of the sheet (lattice constant a, Å; crack-face rows along x) on the
+    lattice that has a site pattern origin at ``anchor`` (2,) Å, covering the box
+    [lo, hi] (2,) Å (whole rectangular cells, so a little beyond ``hi``)."""
+    from mdfe.solvers.md.structures import sheet
+    period = np.diag(sheet(material, pot, 1, 1, faces, a=a).cell)[:2]
+    anchor = np.asarray(anchor, float)
+    start = anchor + np.floor((np.asarray(lo, float) - anchor) / period + 1e-9) * period
+    n = np.ceil((np.asarray(hi, float) - start) / period).astype(int)
+    crystal = sheet(material, pot, int(n[0]), int(n[1]), faces, a=a)
+    crystal.positions[:, :2] += start
+    return crystal
 
 
 @dataclasses.dataclass
@@ -176,21 +197,32 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
                                  max_exchanges=s["max_exchanges"], relax_style=s["relax"])
     if cfg["loading"]["mode"] == "k_field":
         ids = outer_nodes(inp.mesh)
-    else:          # top and bottom edges pulled; the crack mouth stays free
-        ids = np.union1d(inp.mesh.node_sets["ymin"], inp.mesh.node_sets["ymax"])
+    else:          # top and bottom (biaxial: and right) edges pulled; the crack mouth free
+        edges = ("ymin", "ymax") + (("xmax",) if cfg["loading"]["far_field"] == "biaxial" else ())
+        ids = np.unique(np.concatenate([inp.mesh.node_sets[k] for k in edges]))
     return Coupled(fe, region, solver, ids, unit_displacements(inp, ids))
 
 
 def unit_displacements(inp: Inputs, node_ids) -> np.ndarray:
-    """Displacements (k, 2) Å of FE nodes per unit load: the K-field at K = K_G (crack
-    faces on their own branch), or the uniform strain ε_yy = 1 with σ_xx = 0
-    (ε_xx = −C12/C11) about the tip."""
+    """Displacements (k, 2) Å of FE nodes per unit load: the K-field at K = K_G
+    (K_I = K_G cos ψ, K_II = K_G sin ψ; crack faces on their own branch), or the far-field
+    strain 1 about the tip: uniaxial ε_yy = 1 with σ_xx = 0 (ε_xx = −C12/C11), biaxial
+    ε_xx = ε_yy = 1."""
     from mdfe.run.kfield import field_points
-    from mdfe.solvers.crack_field import crack_field
     ids = np.asarray(node_ids, np.int64)
-    if inp.cfg["loading"]["mode"] == "k_field":
-        return crack_field(inp.law.C, tip=tuple(inp.tip)).displacements(
-            field_points(inp.mesh, ids, inp.tip), inp.k_g)
+    load = inp.cfg["loading"]
+    if load["mode"] == "k_field":
+        return unit_k_field(inp, field_points(inp.mesh, ids, inp.tip))
     d = inp.mesh.nodes[ids] - inp.tip
+    if load["far_field"] == "biaxial":
+        return d.copy()
     return np.column_stack([-inp.law.C[0, 1] / inp.law.C[0, 0] * d[:, 0], d[:, 1]])
-    return Coupled(fe, region, solver, ids, unit)
+
+
+def unit_k_field(inp: Inputs, points) -> np.ndarray:
+    """K-field displacements (k, 2) Å at ``points`` (k, 2) Å for K = K_G at the case's
+    mode mixity ψ (K_I = K_G cos ψ, K_II = K_G sin ψ) about the initial tip."""
+    from mdfe.solvers.crack_field import crack_field
+    psi = np.radians(inp.cfg["loading"]["mode_mixity"])
+    return crack_field(inp.law.C, tip=tuple(inp.tip)).displacements(
+        points, inp.k_g * np.cos(psi), inp.k_g * np.sin(psi))

