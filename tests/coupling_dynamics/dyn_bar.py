@@ -1,0 +1,104 @@
+"""A 1D-like coupled bar of fcc Cu (EAM ``Cu_u3.eam``) for the dynamics tests (helper).
+
+The crystal's x axis is [100]; the cross-section is one cubic cell, periodic along y and z
+in LAMMPS (boundary ``s p p``). The FE body is a tet4 bar [0, L] × [0, a]² with element
+size h = 2a along x, every node held at u_y = u_z = 0 (uniaxial strain, as in the periodic
+crystal, so both sides have the longitudinal modulus C11). The MD region is a slab in the
+middle: core [c0, c1], then band (2h) and pad (2h ≥ 2 r_cut) on both sides, all edges on FE
+node planes; atom planes sit a/4 off the node planes, so the atoms' slices fill the elements. Longitudinal waves along x are those of the
+chain of (100) planes (spacing a/2).
+
+Nothing here creates LAMMPS or PETSc objects; :func:`build` does, on the caller's
+communicators.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+import mdfe  # noqa: F401
+from mdfe.coupling.geometry import OUTSIDE, Outline, RegionGeometry
+from mdfe.potentials.lammps_potential import LammpsPotential
+from mdfe.solvers.fe.mesh import box_mesh
+from mdfe.solvers.md.structures import bulk_crystal, relaxed_lattice_constant
+
+FAR = 1.0e4      # Å: the slab's outline extends this far along y and z
+
+
+@dataclasses.dataclass
+class Bar:
+    potential: LammpsPotential
+    a: float              # lattice constant, Å
+    h: float              # FE element size along x, Å
+    mesh: object
+    geometry: RegionGeometry
+    atoms: object         # ASE Atoms of core + band + pad, IDs 1..n in order
+    roles: np.ndarray
+    length: float         # FE bar length, Å
+
+
+def bar(core_cells: int = 100, fe_cells: int = 100, damping_width: float = 0.0) -> Bar:
+    """The bar: core of ``core_cells`` FE elements (h = 2a each), ``fe_cells`` elements of
+    FE beyond the band on each side, damping band ``damping_width`` Å inside the core."""
+    pot = LammpsPotential.eam("Cu_u3.eam")
+    a = relaxed_lattice_constant(pot, "Cu", "fcc")
+    h = 2.0 * a
+    # the region's outer edge (band + pad = 4h) on a node plane; pad 2h = 14.5 Å >= 2 r_cut
+    band, pad = 2.0 * h, 2.0 * h
+    n_band = int(np.ceil((band + pad) / h))
+    n_el = core_cells + 2 * (n_band + fe_cells)
+    length = n_el * h
+    mesh = box_mesh((length, a, a), (n_el, 1, 1), "tet4")
+    c0 = (fe_cells + n_band) * h
+    c1 = c0 + core_cells * h
+    geom = RegionGeometry(Outline.box((c0, -FAR, -FAR), (c1, FAR, FAR)), band_width=band,
+                          pad_width=pad, blend_width=1.5 * h, damping_width=damping_width,
+                          name="bar")
+    n_cells = int(np.ceil(length / a))
+    crystal = bulk_crystal("Cu", "fcc", pot, size=(n_cells, 1, 1), a=a)
+    crystal.positions += 0.25 * a
+    role = geom.roles(crystal.positions)
+    keep = np.flatnonzero(role != OUTSIDE)
+    atoms = crystal[keep]
+    atoms.set_cell([length + 2 * a, a, a])
+    atoms.pbc = (False, True, True)
+    del atoms.arrays["sublattice"]
+    return Bar(pot, a, h, mesh, geom, atoms, role[keep], length)
+
+
+def build(case: Bar, fe_comm, md_comm, mode: str = "shared"):
+    """(fe problem or None, CoupledRegion, continuum law) on the given communicators; the
+    FE problem has u_y = u_z = 0 at every node."""
+    from mdfe.coupling import build as cbuild
+    from mdfe.coupling.quasistatic import CoupledRegion
+    from mdfe.potentials.properties.unit_cells import bulk_primitive
+    from mdfe.solvers.fe.locate import PointLocator
+    from mdfe.solvers.md.region import MDRegion
+    law = cbuild.continuum_law(case.potential, bulk_primitive("Cu", "fcc", case.a))
+    fe = None
+    if fe_comm is not None:
+        fe = cbuild.fe_problem(case.mesh, law, fe_comm,
+                               options={"ksp_rtol": 1e-12, "pc_type": "jacobi"})
+        fe.set_dirichlet(np.arange(case.mesh.n_nodes), 0.0, components=[1, 2])
+    md = None
+    if md_comm is not None:
+        md = MDRegion(case.atoms, case.potential, np.array(["core", "band", "pad"])[case.roles],
+                      comm=md_comm, boundary="s p p")
+    region = CoupledRegion(case.geometry, md, np.arange(1, len(case.atoms) + 1),
+                           case.atoms.positions, case.roles, case.mesh, PointLocator(case.mesh))
+    return fe, region, law
+
+
+def split(comm, layout: str):
+    """(fe_comm or None, md_comm or None): ``shared`` — both groups on every rank;
+    ``disjoint`` — FE on rank 0, MD on the others (one rank: shared)."""
+    from mdfe.layout import plan_layout, split_world
+    mdfe._libs.load_petsc()
+    from petsc4py import PETSc  # noqa: F401  (PetscInitialize is collective on the world)
+    size = comm.Get_size()
+    mode = "disjoint" if layout == "disjoint" and size > 1 else "shared"
+    plan = plan_layout(size, 1, mode=mode, **({"fe_ranks": 1, "md_ranks": [size - 1]}
+                                              if mode == "disjoint" else {}))
+    groups = split_world(comm, plan)
+    return groups.fe, groups.md[0]
