@@ -1,7 +1,8 @@
-"""The one place where mdfe touches motep's types (MTPData): conversion both ways.
+"""The one place where mdfe touches motep's types (MTPData): conversion of a model.
 
-motep (PyPI, MIT, pinned 0.2.0) is the compute engine behind :mod:`calculator`,
-:mod:`trainer` and :mod:`grade`; nothing outside this package sees its types. motep maps
+motep (PyPI, MIT, pinned 0.2.0) is the compute engine behind :mod:`calculator` and
+:mod:`grade` (training runs on mdfe's own C++ kernel, :mod:`fastloss`, with motep as the
+independent oracle in the tests); nothing outside this package sees its types. motep maps
 atomic number → type index through ``species`` (a list of atomic numbers, type order).
 """
 from __future__ import annotations
@@ -36,14 +37,3 @@ def to_motep(model: MTPModel, numbers: list[int]) -> MTPData:
         species_coeffs=cp(model.species_coeffs), moment_coeffs=cp(model.moment_coeffs))
     data.species = list(numbers)
     return data
-
-
-def update_from_motep(model: MTPModel, data: MTPData) -> MTPModel:
-    """A copy of ``model`` with the coefficients (and scaling, min_dist) of ``data``."""
-    m = model.copy()
-    m.scaling = float(data.scaling)
-    m.min_dist = float(data.radial_basis.min)
-    m.radial_coeffs = np.array(data.radial_coeffs, dtype=float)
-    m.species_coeffs = np.array(data.species_coeffs, dtype=float)
-    m.moment_coeffs = np.array(data.moment_coeffs, dtype=float)
-    return m

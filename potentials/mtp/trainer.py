@@ -1,20 +1,27 @@
 """Train an MTP: E/F/stress-weighted least squares, checkpointed, resumable, MPI-parallel.
 
-Algorithm (as MLIP's ``mlp train``): linear least squares for the linear coefficients
-(species_coeffs, moment_coeffs) at fixed radial coefficients, then BFGS on all
-coefficients, then a last linear solve. The loss is
+Algorithm: an energy-only linear least-squares start for the linear coefficients
+(species_coeffs, moment_coeffs: E/N is linear in them at fixed radial coefficients and
+its design matrix costs one energy pass), then a quasi-Newton minimisation (scipy BFGS by
+default, any gradient method of ``scipy.optimize.minimize``) of all coefficients. The loss
+(motep's and MLIP's) is
 
-    L = w_E·⟨(ΔE/N)²⟩ + w_F·⟨Σ|ΔF|²/N⟩ + w_S·⟨(V/N)²·Σ|Δσ|²⟩       (averages over configurations)
+    L = w_E·⟨(ΔE/N)²⟩ + w_F·⟨Σ|ΔF|²/N⟩ + w_S·⟨(V/N)²·Σ_ab|Δσ_ab|²⟩     (averages over configurations)
 
-(energies eV, forces eV/Å, stress eV/Å³; V/N makes the stress term eV per atom).
-The engine is motep's (MIT, pinned 0.2.0) compiled ``cext`` evaluator and its loss and
-optimisers; no motep type leaves this module. Configurations are shared round-robin over
-the ranks of ``comm`` (an mpi4py communicator); every rank must pass the same images, and
-rank 0 writes the files. Reproducible: the start radial coefficients come from ``seed``.
+(energies eV, forces eV/Å, stress eV/Å³ full 3×3; V/N makes the stress term eV per atom).
+Loss and gradient come from mdfe's C++ evaluator (:mod:`fastloss`: the gradient of the
+force and stress terms is a directional derivative of ∂E/∂θ, about three energy passes per
+configuration). Why not motep's trainer: its gradient builds the full force Jacobian,
+measured ~100× its own energy pass (60 CPU-s per BFGS iteration on mlearn Si, level 16).
 
-Checkpoints: every ``checkpoint_every`` BFGS iterations rank 0 writes ``<checkpoint>``
-(a ``.mtp``) and ``<checkpoint>.json`` (iterations done, loss history). ``train`` with an
-existing checkpoint resumes from it (BFGS restarts its Hessian estimate there).
+Configurations are shared round-robin over the ranks of ``comm`` (an mpi4py
+communicator); every rank must pass the same images, gets the same allreduced loss and
+gradient and so takes the same optimiser steps; rank 0 writes the files. Reproducible:
+the start radial coefficients come from ``seed``.
+
+Checkpoints: every ``checkpoint_every`` iterations rank 0 writes ``<checkpoint>`` (a
+``.mtp``) and ``<checkpoint>.json`` (iterations done, loss history). ``train`` with an
+existing checkpoint resumes from it (the quasi-Newton Hessian estimate restarts there).
 """
 from __future__ import annotations
 
@@ -28,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from ase import Atoms
 
-from mdfe.potentials.mtp._motep import to_motep, update_from_motep
+from mdfe.potentials.mtp.fastloss import Loss, parameters, with_parameters
 from mdfe.potentials.mtp.model import MTPModel
 from mdfe.potentials.mtp.mtp_file import read_mtp, write_mtp
 
@@ -42,49 +49,23 @@ class TrainSettings:
     energy_weight: float = 1.0
     forces_weight: float = 0.01
     stress_weight: float = 0.001
-    max_iter: int = 500              # BFGS iterations in total (over resumes)
-    checkpoint_every: int = 10       # BFGS iterations between checkpoints
-    time_limit: float | None = None  # s of wall time for BFGS in this call, then stop cleanly
+    max_iter: int = 500              # optimiser iterations in total (over resumes)
+    checkpoint_every: int = 10       # iterations between checkpoints
+    time_limit: float | None = None  # s of wall time for the optimiser in this call
     seed: int = 0
     method: str = "BFGS"             # any scipy.optimize.minimize gradient method
 
 
 @dataclass
 class TrainResult:
-    """The trained model, and the loss after each BFGS iteration."""
+    """The trained model, and the loss after each optimiser iteration."""
 
     model: MTPModel
     iterations: int
     loss_history: list[float] = field(default_factory=list)
     wall_time: float = 0.0
-    stopped_by: str = "max_iter"
-
-
-def _bfgs_class():
-    """motep's scipy optimiser with a per-iteration hook that may stop it (built lazily)."""
-    from motep.optimizers import ScipyMinimizeOptimizer
-    from scipy.optimize import minimize
-
-    class _Stop(Exception):
-        pass
-
-    class CheckpointedMinimize(ScipyMinimizeOptimizer):
-        def _optimize(self, method="BFGS", maxiter=100, on_iteration=None, **_):
-            best = {"x": self.loss.mtp_data.parameters.copy()}
-
-            def callback(intermediate_result):
-                best["x"] = np.array(intermediate_result.x, copy=True)
-                if on_iteration(intermediate_result.fun):
-                    raise _Stop
-
-            try:
-                res = minimize(self.rank0_loss, best["x"], jac=self.rank0_jac, method=method,
-                               callback=callback, options={"maxiter": maxiter})
-                return res.x
-            except _Stop:
-                return best["x"]
-
-    return CheckpointedMinimize
+    stopped_by: str = "max_iter"     # or "time_limit", or "converged" (optimiser's own stop)
+    evaluations: int = 0             # loss + gradient evaluations in this call
 
 
 def _species_numbers(images: list[Atoms], species: list[int] | None) -> list[int]:
@@ -109,6 +90,16 @@ def _check_targets(images: list[Atoms]) -> None:
                 raise ValueError(f"training configuration {n}: NaN or infinite {key}")
 
 
+def _linear_start(loss: Loss, theta: np.ndarray, n_linear: int, comm) -> np.ndarray:
+    """θ with its linear block (first ``n_linear``) fitted to the energies per atom."""
+    a, b = loss.energy_rows(theta)
+    if comm is not None and comm.size > 1:
+        a, b = np.vstack(comm.allgather(a)), np.concatenate(comm.allgather(b))
+    out = theta.copy()
+    out[:n_linear] = np.linalg.lstsq(a[:, :n_linear], b, rcond=None)[0]
+    return out
+
+
 def train(model: MTPModel, images: list[Atoms], *, species: list[int] | None = None,
           settings: TrainSettings | None = None, checkpoint: str | os.PathLike | None = None,
           comm=None) -> TrainResult:
@@ -118,9 +109,8 @@ def train(model: MTPModel, images: list[Atoms], *, species: list[int] | None = N
     ``checkpoint``: path of the resumable checkpoint ``.mtp``; ``comm``: mpi4py
     communicator (default COMM_WORLD). Returns a :class:`TrainResult`.
     """
-    from motep.loss import LossFunction, LossSetting
-    from motep.optimizers import LLSOptimizer
     from mpi4py import MPI
+    from scipy.optimize import minimize
 
     comm = MPI.COMM_WORLD if comm is None else comm
     s = settings or TrainSettings()
@@ -142,48 +132,54 @@ def train(model: MTPModel, images: list[Atoms], *, species: list[int] | None = N
     if model.species_count != len(numbers):
         raise ValueError(f"potential has species_count = {model.species_count}, the data "
                          f"have species {numbers}")
-    data = to_motep(model, numbers)
-    setting = LossSetting(energy_weight=s.energy_weight, forces_weight=s.forces_weight,
-                          stress_weight=s.stress_weight)
-    loss = LossFunction(images, data, setting, engine="cext", comm=comm)
+    loss = Loss(model, images, numbers, energy_weight=s.energy_weight,
+                forces_weight=s.forces_weight, stress_weight=s.stress_weight, comm=comm)
     t0 = time.perf_counter()
-    minimized = ["energy", "forces"] + (["stress"] if s.stress_weight > 0 else [])
+    theta = parameters(model)
+    if done == 0:
+        theta = _linear_start(loss, theta, model.species_count + model.alpha_scalar_moments,
+                              comm)
 
-    def linear_solve():
-        LLSOptimizer(loss, optimized=["species_coeffs", "moment_coeffs"],
-                     minimized=minimized).optimize()
-
-    def save(iterations: int):
+    def save(x: np.ndarray, iterations: int):
         if ckpt is not None and comm.rank == 0:
-            write_mtp(ckpt, update_from_motep(model, data))
+            write_mtp(ckpt, with_parameters(model, x))
             Path(f"{ckpt}.json").write_text(json.dumps(
                 {"iterations": iterations, "loss_history": history, "species": numbers,
                  "settings": asdict(s)}))
 
-    if done == 0:
-        linear_solve()
-    stopped_by = "max_iter"
+    state = {"it": done, "stopped_by": "max_iter", "x": theta}
     if done < s.max_iter:
-        state = {"it": done, "stopped_by": "max_iter"}
-
-        def on_iteration(fun: float) -> bool:
-            """Record, checkpoint; True to stop (rank 0 only)."""
+        def callback(intermediate_result):
+            """Record, checkpoint; StopIteration ends the optimiser (decided on rank 0)."""
             state["it"] += 1
-            history.append(float(fun))
+            state["x"] = np.array(intermediate_result.x, copy=True)
+            history.append(float(intermediate_result.fun))
             if state["it"] % s.checkpoint_every == 0:
-                save(state["it"])
-            if s.time_limit is not None and time.perf_counter() - t0 > s.time_limit:
+                save(state["x"], state["it"])
+            over = s.time_limit is not None and time.perf_counter() - t0 > s.time_limit
+            if comm.bcast(over, root=0):
                 state["stopped_by"] = "time_limit"
-                return True
-            return state["it"] >= s.max_iter
+                raise StopIteration
+            if state["it"] >= s.max_iter:
+                raise StopIteration
 
-        _bfgs_class()(loss, optimized=["species_coeffs", "moment_coeffs", "radial_coeffs"],
-                      ).optimize(method=s.method, maxiter=s.max_iter - done,
-                                 on_iteration=on_iteration)
-        done = comm.bcast(state["it"], root=0)
-        stopped_by = comm.bcast(state["stopped_by"], root=0)
-    linear_solve()
-    save(done)
-    result_model = update_from_motep(model, data)
-    return TrainResult(model=result_model, iterations=done, loss_history=history,
-                       wall_time=time.perf_counter() - t0, stopped_by=stopped_by)
+        res = minimize(loss, theta, jac=True, method=s.method, callback=callback,
+                       options=_options(s.method, s.max_iter - done))
+        if state["it"] < s.max_iter and state["stopped_by"] == "max_iter":
+            state["stopped_by"] = "converged"
+            if res.fun <= (history[-1] if history else np.inf):
+                state["x"] = np.array(res.x, copy=True)
+    save(state["x"], state["it"])
+    return TrainResult(model=with_parameters(model, state["x"]), iterations=state["it"],
+                       loss_history=history, wall_time=time.perf_counter() - t0,
+                       stopped_by=state["stopped_by"], evaluations=loss.evaluations)
+
+
+def _options(method: str, maxiter: int) -> dict:
+    """scipy options: stop only on the iteration count or a failed line search."""
+    opts = {"maxiter": maxiter}
+    if method.upper() == "BFGS":
+        opts["gtol"] = 0.0
+    elif method.upper() == "L-BFGS-B":
+        opts.update(gtol=0.0, ftol=0.0, maxfun=50 * maxiter + 100, maxcor=30)
+    return opts

@@ -1,5 +1,6 @@
 """Training: a small fit halves the force error of the untrained (linear-only) fit on
-held-out DFT data; seeds reproduce; checkpoints resume; MPI ranks agree with serial."""
+held-out DFT data and comes within 2x of the published MTP force error; seeds reproduce;
+checkpoints resume; MPI ranks agree with serial."""
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ from mdfe.potentials.mtp.trainer import TrainSettings, train
 from mpi_train import tiny_run
 
 HERE = Path(__file__).parent
+N_FIT, N_HELD_OUT, ITERATIONS = 20, 40, 150
 
 
 def _force_mae(model, images):
@@ -23,16 +25,20 @@ def _force_mae(model, images):
 
 
 def test_training_halves_force_error_of_untrained_fit(mlearn_dir):
+    """Level 10 on 20 small training-split configurations (~5 CPU-s); the force MAE on 40
+    others must be at most half the linear-only fit's and at most 2x Zuo's MTP (0.06 eV/A,
+    the benchmark's bar). Measured: 0.106 eV/A."""
     small = [a for a in read_mlearn(mlearn_dir / "Si" / "training.json") if len(a) <= 64]
-    pick = np.random.default_rng(0).choice(len(small), 16, replace=False)
-    fit_set, held_out = [small[i] for i in pick[:6]], [small[i] for i in pick[10:]]
-    settings = dict(seed=3, forces_weight=0.1)
-    template = untrained(8, 1, 1.8, 5.0)
+    pick = np.random.default_rng(0).permutation(len(small))
+    fit_set = [small[i] for i in pick[:N_FIT]]
+    held_out = [small[i] for i in pick[N_FIT:N_FIT + N_HELD_OUT]]
+    settings = dict(seed=3, forces_weight=0.1, stress_weight=0.001)
+    template = untrained(10, 1, 1.8, 5.0)
     linear_only = train(template, fit_set, settings=TrainSettings(max_iter=0, **settings))
-    fit = train(template, fit_set, settings=TrainSettings(max_iter=40, **settings))
-    assert fit.iterations == 40 and fit.loss_history[-1] < 0.5 * fit.loss_history[0]
+    fit = train(template, fit_set, settings=TrainSettings(max_iter=ITERATIONS, **settings))
+    assert fit.iterations == ITERATIONS and fit.loss_history[-1] < 0.1 * fit.loss_history[0]
     before, after = _force_mae(linear_only.model, held_out), _force_mae(fit.model, held_out)
-    assert after <= 0.5 * before, (before, after)
+    assert after <= 0.5 * before and after <= 2 * 0.06, (before, after)
 
 
 def test_seed_reproduces_and_checkpoint_resumes(mlearn_dir, tmp_path):
