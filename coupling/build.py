@@ -2,8 +2,8 @@
 
 - :func:`continuum_law`: the Cauchy–Born law of the potential on a unit cell — its
   relaxed-ion stiffness (membrane 3×3 eV/Å² for sheets, 6×6 eV/Å³ for bulk) and, for
-  multilattices, the inner-shift provider — so the FE and the atoms agree under uniform
-  strain with no hand-typed constant.
+  multilattices, the inner-shift provider (tabulated for sheets) — so the FE and the
+  atoms agree under uniform strain with no hand-typed constant.
 - :func:`fe_problem`: the FE elasticity problem with that law on every mesh region.
 - :func:`coupled_region`: the MD region (LAMMPS on its MD communicator) and its
   :class:`~mdfe.coupling.quasistatic.CoupledRegion`.
@@ -14,7 +14,7 @@ import dataclasses
 
 import numpy as np
 
-from mdfe.coupling.inner_shift import CauchyBornShift
+from mdfe.coupling.inner_shift import CauchyBornShift, TabulatedShift
 from mdfe.coupling.quasistatic import CoupledRegion
 
 ROLE_NAMES = np.array(["core", "band", "pad"])
@@ -30,15 +30,21 @@ class ContinuumLaw:
     shift: object | None
 
 
-def continuum_law(potential, unit_cell) -> ContinuumLaw:
+def continuum_law(potential, unit_cell, tabulate_shift: bool = True) -> ContinuumLaw:
     """Continuum law of ``potential`` on ``unit_cell`` (a primitive cell: one basis atom
-    per sublattice; see :mod:`mdfe.potentials.properties.unit_cells`)."""
+    per sublattice; see :mod:`mdfe.potentials.properties.unit_cells`). The inner shift of
+    a multilattice sheet is tabulated (:class:`TabulatedShift`, built once, then numpy per
+    exchange) unless ``tabulate_shift`` is False; bulk multilattices relax it exactly."""
     from mdfe.potentials.properties.cauchy_born import CauchyBorn
     from mdfe.potentials.properties.elastic import bulk_stiffness, membrane_stiffness
     cb = CauchyBorn(potential, unit_cell)
     C = membrane_stiffness(cb) if cb.dim == 2 else bulk_stiffness(cb)
     C = 0.5 * (C + C.T)          # the finite-difference tangent is symmetric to ~1e-10
-    shift = CauchyBornShift(cb) if len(unit_cell.positions) > 1 else None
+    shift = None
+    if len(unit_cell.positions) > 1:
+        shift = CauchyBornShift(cb)
+        if cb.dim == 2 and tabulate_shift:
+            shift = TabulatedShift(shift)
     return ContinuumLaw(cb, C, cb.dim, shift)
 
 
@@ -69,12 +75,18 @@ def coupled_region(geometry, md_comm, atoms, roles, potential, mesh, law: Contin
                    locator=None) -> CoupledRegion:
     """The CoupledRegion of ``atoms`` (ASE, IDs 1..n in order; roles (n,) codes of
     :mod:`mdfe.coupling.geometry`); the MD region lives on ``md_comm`` (None: this rank
-    is not in the region's MD group). Sheets use boundary ``s s p``, bulk ``s s s``."""
+    is not in the region's MD group). Sheets use boundary ``s s p``, bulk ``s s s``.
+
+    Checked first, on every rank (ValueError / GeometryError naming the region): species
+    of ``atoms`` vs the potential's elements, and the geometry against the potential's
+    cutoff and the mesh (band ≥ r_cut, pad ≥ 2 r_cut, whole region inside the body)."""
+    from mdfe.coupling.geometry import check_regions
     from mdfe.solvers.md.region import MDRegion
     if locator is None:
         from mdfe.solvers.fe.locate import PointLocator
         locator = PointLocator(mesh)
     check_species(potential, atoms, what=f"region {geometry.name}")
+    check_regions([geometry], potential.cutoff, lambda P: locator.locate(P)[0] >= 0)
     roles = np.asarray(roles)
     md = None
     if md_comm is not None:

@@ -202,6 +202,12 @@ def check_regions(regions: Sequence[RegionGeometry], cutoff: float,
             bad = pts[np.flatnonzero(~inside)[0]]
             raise GeometryError(f"{r.name}: the region (core + band + pad) reaches outside the "
                                 f"body, e.g. at {np.round(bad, 3).tolist()} Å; move or shrink it")
+    check_disjoint(regions)
+
+
+def check_disjoint(regions: Sequence[RegionGeometry]) -> None:
+    """GeometryError unless the regions (pads included) are pairwise disjoint and of one
+    dimension."""
     for i, a in enumerate(regions):
         for b in regions[i + 1:]:
             if a.dim != b.dim:

@@ -29,28 +29,33 @@ anything with the same ``layout.owned_nodes``, ``dim``, ``vector``, ``internal_f
 from __future__ import annotations
 
 import dataclasses
+import sys
 import time
 
 import numpy as np
 
 from mdfe.coupling.anderson import Anderson
 from mdfe.coupling.exchange import KeyedTransfer
-from mdfe.coupling.geometry import BAND, CORE, PAD, RegionGeometry
-from mdfe.coupling.md_access import LocalAtoms
+from mdfe.coupling.geometry import BAND, CORE, PAD, RegionGeometry, check_disjoint
 from mdfe.coupling.operators import Handshake, node_weights
 
 
 def snap_core_to_elements(roles: np.ndarray, elem: np.ndarray, mesh, geometry) -> np.ndarray:
-    """Roles (n,) with the core/band split moved onto element boundaries.
+    """Roles (n,) with the core/band split moved outwards onto element boundaries.
 
-    An element is a core element when its centroid lies inside the core outline; atoms
-    (core or band) in core elements become core (free), those in other elements band
-    (prescribed); pad atoms stay pad. Without this a node whose support is almost all core
-    but touches a few band atoms gets an atomistic equation with almost no stiffness, and
-    the coupled iteration stalls on it (measured: residual stuck at 1e-3 eV/Å).
+    An element is a core element when its centroid lies inside the core outline or it
+    holds an atom of the requested core; atoms (core or band) in core elements become
+    core (free), those in other elements band (prescribed); pad atoms stay pad. So every
+    element is all core or all band — without this a node whose support is almost all
+    core but touches a few band atoms gets an atomistic equation with almost no
+    stiffness, and the coupled iteration stalls on it (measured: residual stuck at 1e-3
+    eV/Å) — and no atom of the requested core is ever prescribed (snapping to centroids
+    alone shrank the core by up to half an element and prescribed the bonded neighbours
+    of a vacancy cluster: docs/coupling.md §3, "Stall").
     """
     centroids = mesh.nodes[mesh.elements].mean(axis=1)
     core_elem = geometry.distance(centroids) <= 0.0
+    core_elem[elem[(roles == CORE) & (elem >= 0)]] = True
     out = roles.copy()
     real = (roles != PAD) & (elem >= 0)
     out[real] = np.where(core_elem[elem[real]], CORE, BAND)
@@ -89,7 +94,6 @@ class CoupledRegion:
         if md is not None:
             self.hs = Handshake(self.ids, self.X[:, :dim], elem, nodes, shape, mesh.nodes,
                                 sublattice=sub, shift=shift)
-            self.local = LocalAtoms(md)
             md.set_prescribed(self.ids[self.roles != CORE])   # band and pad follow the FE
         self.node_X = mesh.nodes
         self._plan_ids = None
@@ -98,7 +102,7 @@ class CoupledRegion:
     def plan(self, comm, fe_owned: np.ndarray) -> None:
         """(Re)build the transfer plan if LAMMPS moved atoms between ranks. Collective on
         the parent communicator."""
-        mine = np.sort(self.local.owned_ids()) if self.md is not None else np.zeros(0, np.int64)
+        mine = np.sort(self.md.owned_ids()) if self.md is not None else np.zeros(0, np.int64)
         changed = self._plan_ids is None or not np.array_equal(mine, self._plan_ids)
         if not comm.allreduce(changed):
             return
@@ -130,22 +134,22 @@ class CoupledRegion:
             op, cols = self.parts[name]
             if len(op.ids) == 0:
                 continue
-            x = self.local.positions(op.ids)
+            x = self.md.owned_positions(op.ids)
             if absolute:
                 ref = self.X[np.searchsorted(self.ids, op.ids)]
                 x[:] = ref
                 x[:, :dim] += op.displacements(field[cols])
             else:
                 x[:, :dim] += op.N @ field[cols]
-            self.local.set_positions(op.ids, x)
+            self.md.set_owned_positions(op.ids, x)
 
     def atom_forces(self, n_needed: int) -> tuple[np.ndarray, float, float]:
         """(partial Nᵀ f (n_needed, dim) on the plan's needed nodes from core and band
         forces, max |f| over local core atoms, max |f| over local band atoms), eV/Å.
-        Forces must be current (``local.evaluate()``)."""
+        Forces must be current (``md.evaluate()``)."""
         op, cols = self.parts["real"]
         dim = op.X.shape[1]
-        f = self.local.forces(op.ids)
+        f = self.md.owned_forces(op.ids)
         role = self.roles[np.searchsorted(self.ids, op.ids)]
         out = np.zeros((n_needed, dim))
         out[cols] = op.restrict(f[:, :dim])
@@ -183,6 +187,7 @@ class QuasiStaticCoupling:
                  eta: float = 1e-4, predict_core: bool = True, verbose: bool = False):
         self.comm = comm.Dup()              # own context: no clash with LAMMPS or PETSc traffic
         self.fe, self.regions = fe, list(regions)
+        check_disjoint([r.geometry for r in self.regions])
         if not tol > 0:
             raise ValueError(f"tol must be a positive force in eV/Å, got {tol}")
         self.tol, self.max_exchanges = tol, int(max_exchanges)
@@ -256,7 +261,7 @@ class QuasiStaticCoupling:
         fcore = fband = 0.0
         for r in self.regions:
             if r.md is not None:
-                r.local.evaluate()              # may migrate atoms between MD ranks ...
+                r.md.evaluate()              # may migrate atoms between MD ranks ...
             t = time.perf_counter()
             r.plan(self.comm, self.owned)       # ... so the plan follows the owners
             self.transfer_seconds += time.perf_counter() - t
@@ -310,7 +315,10 @@ class QuasiStaticCoupling:
         if self.is_fe:
             self.anderson.reset()
         for k in range(self.max_exchanges + 1):
-            self._to_atoms(core_from_fe=False)
+            # the core atoms' first start is the FE field (they have never been placed: left
+            # at their reference sites inside a strained band they can relax into a spurious
+            # state, docs/coupling.md §3 "Stall"); afterwards they move by N δU
+            self._to_atoms(core_from_fe=self.U_applied is None)
             prev = history[-1] if history else None
             ftol = self.ftol_factor * self.tol if prev is None else max(
                 self.ftol_factor * self.tol, self.eta * prev)
@@ -322,10 +330,15 @@ class QuasiStaticCoupling:
             if self.is_fe:
                 R, c = self._fe_residual(Fa)
                 rmax = float(np.abs(R).max(initial=0.0))
-            res = self.comm.allreduce(max(rmax, fcore), op=_max())
+            both = np.array([rmax, fcore])
+            self.comm.Allreduce(both.copy(), both, op=_max())
+            rmax, fcore = float(both[0]), float(both[1])
+            res = max(rmax, fcore)
             history.append(res)
             if self.verbose and self.comm.Get_rank() == 0:
-                print(f"exchange {k}: residual {res:.3e} eV/Å (MD ftol {ftol:.1e})", flush=True)
+                print(f"exchange {k}: residual {res:.3e} eV/Å (FE nodes {rmax:.3e}, core atoms "
+                      f"{fcore:.3e}; MD ftol {ftol:.1e}, {md_its} MD iterations so far)",
+                      file=sys.stderr, flush=True)
             if res < self.tol or k == self.max_exchanges:
                 break
             if self.is_fe:
