@@ -9,7 +9,7 @@ usage: dyn_check.py OUT MODE [--layout shared|disjoint] [--steps N] [--dt PS] [-
   MODE packet: from the relaxed crystal, core atoms displaced by the longitudinal packet
        u_x = A exp(−(X − X_c)²/2σ²) cos(2π (X − X_c)/λ), λ = CELLS·a, σ = LAMBDAS·λ, zero
        velocity (it splits into two halves running to the two bands); energies every K
-       steps (E − E_relaxed, core energy), packet energy E(0).
+       steps (E − E_relaxed, core energy, core kinetic energy), packet energy E(0).
 Both modes report a fingerprint of the final state (atom positions by ID, FE nodal
 displacements by node id, gathered) to compare rank counts and layouts.
 """
@@ -89,13 +89,14 @@ def main():
             region.md.set_positions(core_ids, x)
         dyn.start()
         out.update(lam=lam, sigma=sigma)
-    hist = {"step": [], "E": [], "core": [], "err_md": [], "err_fe": []}
+    hist = {"step": [], "E": [], "core": [], "core_ke": [], "err_md": [], "err_fe": []}
 
     def sample(k):
         e = dyn.energy()
         hist["step"].append(k)
         hist["E"].append(e["total"])
         hist["core"].append(e["core"])
+        hist["core_ke"].append(e["md_kinetic"])
         if opt.mode == "strain":
             err_md = 0.0
             if region.md is not None:

@@ -1,0 +1,79 @@
+"""Benchmark: longitudinal wave packets through the dynamic FE–MD handshake (Cu bar).
+
+Runs tests/coupling_dynamics/mpi/dyn_check.py (packet mode) for a range of wavelengths
+λ (in lattice constants a; the FE element size is h = 2a), with and without the Langevin
+damping band, and writes benchmarks/results/coupling_waves.json: per run the packet energy,
+the energy returned into the core after the packet met the band (fraction of E(0)), the
+least-squares drift of E − E_relaxed per 1000 steps relative to E(0), and the wall time
+split into MD, FE and FE↔MD transfer (the exchange cost per coupled step). "Returned" is
+the core atoms' energy (kinetic + site energies) averaged over the last quarter of the run.
+
+usage: python benchmarks/coupling_waves.py [ranks] [lambda/a ...]
+"""
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "tests/coupling_dynamics/mpi/dyn_check.py"
+
+A_CU, C_L = 3.615, 43.6            # Å, Å/ps (longitudinal [100] sound speed, Cu_u3)
+SHORT = [2.0, 3.0, 4.0]             # λ/a: shorter than the 2h = 4a the FE can carry
+LONG = [16.0, 24.0, 32.0]           # λ/a = 8h, 12h, 16h
+DT = 0.006
+
+
+def run(ranks, lam, damped):
+    """One packet run; returns the measured numbers."""
+    if lam < 8:
+        sigma, core_cells, steps = 1.5, 36, 1400
+    else:
+        sigma = 0.75
+        core_cells = int(np.ceil(8 * sigma * lam / 2)) + 4          # elements of h = 2a
+        steps = int(np.ceil((core_cells * A_CU + 4 * sigma * lam * A_CU + 20) / C_L / DT))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        cmd = [str(Path(sys.executable).parent / "mpirun"), "-n", str(ranks), sys.executable,
+               str(SCRIPT), str(out), "packet", "--lam", str(lam), "--sigma", str(sigma),
+               "--steps", str(steps), "--sample", "50", "--dt", str(DT),
+               "--core-cells", str(core_cells), "--fe-cells", "40"]
+        if damped:
+            cmd += ["--gamma", "4.0", "--damping-width", "60"]
+        subprocess.run(cmd, check=True, capture_output=True, text=True)
+        res = json.loads(out.read_text())
+    steps_, E, core = (np.array(res[k], float) for k in ("step", "E", "core"))
+    slope = np.polyfit(steps_, E, 1)[0]
+    parts = res["seconds_parts"]
+    return {"lambda_a": lam, "lambda_h": lam * res["a"] / res["h"], "damped": damped,
+            "steps": steps, "dt_ps": DT, "atoms": res["atoms"], "E_packet_eV": E[0],
+            "returned": float(core[-max(2, len(core) // 4):].mean() / E[0]),
+            "E_end": float(E[-1] / E[0]), "drift_per_1000": abs(slope) * 1000 / E[0],
+            "seconds_run": res["seconds_run"], "seconds_md": parts["md"],
+            "seconds_fe": parts["fe"], "seconds_transfer": parts["transfer"],
+            "transfer_share": parts["transfer"] / res["seconds_run"]}
+
+
+def main():
+    ranks = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    lams = [float(x) for x in sys.argv[2:]] or SHORT + LONG
+    results = []
+    for lam in lams:
+        for damped in ((False, True) if lam < 8 else (False,)):
+            r = run(ranks, lam, damped)
+            results.append(r)
+            print(f"λ = {lam:5.1f} a = {r['lambda_h']:5.2f} h, damping {'on ' if damped else 'off'}:"
+                  f" returned {100 * r['returned']:6.2f} %, E(end)/E(0) {r['E_end']:.4f}, drift "
+                  f"{r['drift_per_1000']:.2e}"
+                  f"/1000 steps, {r['seconds_run']:.1f} s (transfers "
+                  f"{100 * r['transfer_share']:.1f} %)", flush=True)
+    path = ROOT / "benchmarks/results/coupling_waves.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"ranks": ranks, "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
