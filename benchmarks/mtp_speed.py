@@ -16,7 +16,7 @@ a shared machine (the better measure there). Ratios use the same run's
 motep cext (the goal: >= 2 at every level) and SNAP. With --accuracy SI.mtp, also the
 mlearn Si test-split errors of that trained MTP, SNAP and qSNAP, all evaluated in LAMMPS
 (the issue's goal: faster than SNAP at better accuracy). Writes
-benchmarks/results/mtp_speed.json (or --out).
+mtp_speed.json next to --workdir (default benchmarks/results/), or --out.
 """
 from __future__ import annotations
 
@@ -199,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "results" / "mtp_speed")
     p.add_argument("--accuracy", type=Path, default=None, metavar="SI.mtp",
                    help="also compare test-split errors of this trained Si MTP with SNAP, qSNAP")
-    p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "mtp_speed.json")
+    p.add_argument("--out", type=Path, default=None,
+                   help="result JSON (default: mtp_speed.json next to --workdir)")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.worker:
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {"timings": rows}
     if a.accuracy is not None:
         result["accuracy"] = accuracy_table(a.accuracy)
-    a.out.write_text(json.dumps(result, indent=1))
+    (a.out or a.workdir.parent / "mtp_speed.json").write_text(json.dumps(result, indent=1))
     return 0
 
 
