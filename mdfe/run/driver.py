@@ -246,9 +246,10 @@ class Run:
                    "stopped": stop or "all load steps done",
                    "atoms": len(inp.atoms), "fe_nodes": int(inp.mesh.n_nodes)}
         if self.rank == 0:
-            from mdfe.run.output import plot_series
             self.out.write_json("summary.json", summary)
-            plot_series(self.out.path, rows, inp.k_g, load["mode"], out_cfg["label"])
+            if out_cfg["plots"]:
+                from mdfe.run.output import plot_series
+                plot_series(self.out.path, rows, inp.k_g, load["mode"], out_cfg["label"])
             self.out.log(f"end: {summary['stopped']}; K_IC/K_G = {k_ic}")
         return summary
 

@@ -64,7 +64,7 @@ def _coupled_ramp(cfg: dict, source: str, workdir: Path, comm):
         c = copy.deepcopy(cfg)
         c["loading"].update(k_start=k_start, k_step=k_step, steps=steps, stop_at_rupture=True)
         c["output"].update(directory=str(workdir / f"coupled_{len(calls)}"), overwrite=True,
-                           progress=False)
+                           progress=False, plots=False)
         run = Run(c, source, comm=comm)
         run.setup()
         t = time.time()

@@ -96,6 +96,9 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
     if band < pot.cutoff:
         _fail(source, "md.band_width", f"= {band} Å is narrower than the potential's cutoff "
                                        f"{pot.cutoff:.3f} Å; it must be ≥ r_cut")
+    if md["ahead"] <= 2 * pot.cutoff:
+        _fail(source, "md.ahead", f"= {md['ahead']} Å leaves the tip no room: a run stops when "
+              f"the tip comes within 2 r_cut = {2 * pot.cutoff:.3f} Å of the band; make it larger")
     if pad < 2 * pot.cutoff:
         _fail(source, "md.pad_width", f"= {pad} Å is thinner than 2 r_cut = "
                                       f"{2 * pot.cutoff:.3f} Å")

@@ -23,7 +23,7 @@ Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
     [solver]     tol (eV/Å), max_exchanges, relax ("fire" | "cg")
     [layout]     mode, fe_ranks, md_ranks (see :mod:`mdfe.layout`)
     [output]     directory, fields_every, atoms_every, overwrite (replaces an old run
-                 directory), thickness (Å, for MPa·√m), progress, label
+                 directory), thickness (Å, for MPa·√m), progress, plots, label
 
 :func:`load_run_config` validates types and values per key (:mod:`mdfe.config`), then
 the cross-key rules (region inside the body, files exist, the ramp is sensible), raising
@@ -126,6 +126,7 @@ RUN_SCHEMA = {
         "overwrite": Key((bool,), False),
         "thickness": Key(NUM, 3.35, _pos, "a thickness > 0 Å"),
         "progress": Key((bool,), True),
+        "plots": Key((bool,), True, help="write the PNG plots at the end (matplotlib)"),
         "label": Key((str,), "", help="a note carried into the log, summary and plots"),
     },
 }

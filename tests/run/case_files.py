@@ -1,4 +1,7 @@
-"""A small cracked-graphene case (Tersoff, ~300 atoms) for the run tests (test helper)."""
+"""Small cases for the run tests (test helper): cracked graphene (Tersoff, ~300 atoms; the
+bad-input catalogue edits it) and a cracked Morse triangular sheet (a Bravais lattice:
+no Cauchy–Born inner shift to relax per element, so a coupled step costs a few seconds;
+the MPI and restart tests run it)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +23,11 @@ def small_case(**changes) -> dict:
         "solver": {"tol": 1e-3},
         "output": {"directory": "out", "progress": False},
     }
+    return _apply(cfg, changes)
+
+
+def _apply(cfg: dict, changes: dict) -> dict:
+    """``changes`` maps 'section.key' to a new value (None deletes the key)."""
     for dotted, value in changes.items():
         section, key = dotted.split(".")
         if value is None:
@@ -29,8 +37,21 @@ def small_case(**changes) -> dict:
     return cfg
 
 
-def write_case(folder: Path, text: str | None = None, **changes) -> Path:
-    """Write case.toml into ``folder`` (``text`` verbatim, else the small case)."""
+def fast_case(**changes) -> dict:
+    """The small case on the Morse triangular sheet of examples/triangular_kic.toml."""
+    cfg = small_case()
+    cfg["structure"]["material"] = "triangular"
+    cfg["potential"] = {"kind": "morse", "D": 0.5, "alpha": 2.0, "r0": 2.5, "cutoff": 4.6}
+    cfg["md"].update(band_width=6.0, blend_width=2.5, ahead=12.0)   # ahead > 2 r_cut
+    cfg["body"].update(width=100.0, height=90.0)    # room for the J annulus around the pad
+    cfg["crack"]["tip"] = [45.0, 45.0]
+    return _apply(cfg, changes)
+
+
+def write_case(folder: Path, text: str | None = None, fast: bool = False, **changes) -> Path:
+    """Write case.toml into ``folder`` (``text`` verbatim, else the small case; ``fast``:
+    the Morse sheet)."""
     path = Path(folder) / "case.toml"
-    path.write_text(text if text is not None else dumps_toml(small_case(**changes)))
+    cfg = (fast_case if fast else small_case)(**changes)
+    path.write_text(text if text is not None else dumps_toml(cfg))
     return path

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.timeout(900)   # ~30 s CPU; the shared machine stretche
 def runs(tmp_path_factory):
     full = tmp_path_factory.mktemp("full")
     part = tmp_path_factory.mktemp("part")
-    summary = run_case(write_case(full))
-    run_case(write_case(part, **{"loading.steps": 1}))
+    summary = run_case(write_case(full, fast=True))
+    run_case(write_case(part, fast=True, **{"loading.steps": 1}))
     cfg = part / "out" / "config.toml"
     cfg.write_text(cfg.read_text().replace("steps = 1", "steps = 2"))
     restarted = run_case(restart=str(part / "out"))

@@ -57,6 +57,10 @@ CASES = {
     # ---- MD region and FE mesh
     "band < r_cut": ({"md.band_width": 1.5, "md.blend_width": 1.0}, r"'md\.band_width' = 1\.5 Å is narrower than"),
     "pad < 2 r_cut": ({"md.pad_width": 3.0}, r"'md\.pad_width' = 3\.0 Å is thinner"),
+    "ahead < 2 r_cut": ({"structure.material": "triangular", "potential.kind": "morse",
+                         "potential.file": None, "potential.D": 0.5, "potential.alpha": 2.0,
+                         "potential.r0": 2.5, "potential.cutoff": 4.6, "md.ahead": 8.0},
+                        r"'md\.ahead' = 8\.0 Å leaves the tip no room"),
     "band vs mesh": ({"md.band_width": 2.5}, r"'md\.band_width' = 2\.5 Å leaves no blending"),
     "region outside": ({"crack.tip": [12.0, 35.0]}, r"reaches outside the body"),
     "coarse band": ({"md.blend_width": 5.4}, r"\[md\] / \[body\]: md: FE node"),
