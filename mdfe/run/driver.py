@@ -110,6 +110,10 @@ class Run:
             self.out.log(f"model: {len(inp.atoms)} atoms, {inp.mesh.n_nodes} FE nodes; a = "
                          f"{inp.a:.5f} Å, E' = {inp.e_prime:.4f} eV/Å², γ = {inp.gamma:.5f} "
                          f"eV/Å, K_G = {inp.k_g:.5f} eV/Å^1.5")
+            r_in, r_out = self.r_j
+            self.out.log(f"J annulus {r_in:.2f} < r < {r_out:.2f} Å around the tip" if r_in < r_out
+                         else f"no J check: an annulus enclosing the MD region (r > {r_in:.2f} Å)"
+                         f" does not fit in the body (r < {r_out:.2f} Å); J is NaN")
 
     # ------------------------------------------------------------------ helpers
     def _fe_vec(self, U_owned):
