@@ -104,6 +104,25 @@ class MDStepper:
             raise ValueError("MDStepper: some atom IDs are not owned by this rank")
         return order[pos]
 
+    def rows_of(self, ids, rows=None) -> np.ndarray:
+        """Local rows of owned atoms ``ids``; ``rows`` (a previous answer) is reused when
+        LAMMPS has not reordered them (checked: one comparison of IDs)."""
+        nloc = self.lmp.extract_global("nlocal")
+        if rows is not None and (len(rows) == 0 or rows.max() < nloc) and np.array_equal(
+                self.lmp.numpy.extract_atom("id")[:nloc][rows], ids):
+            return rows
+        return self._rows(ids)
+
+    def write_positions(self, rows, x) -> None:
+        """Owned atoms at local ``rows`` to unwrapped positions x (k, 3) Å (image flags
+        reset); local, LAMMPS communicates ghosts in its next step."""
+        self.lmp.numpy.extract_atom("x")[rows] = x
+        self.lmp.numpy.extract_atom("image")[rows] = self.region._zero_image()
+
+    def read_forces(self, rows) -> np.ndarray:
+        """Forces (k, 3) eV/Å on owned atoms at local ``rows`` as of the last step."""
+        return np.array(self.lmp.numpy.extract_atom("f")[rows], float)
+
     def set_owned_velocities(self, ids, v) -> None:
         """Velocities (k, 3) Å/ps of owned atoms ``ids`` (local, not collective)."""
         rows = self._rows(ids)
@@ -113,9 +132,9 @@ class MDStepper:
         """Velocities (k, 3) Å/ps of owned atoms ``ids``."""
         return np.array(self.lmp.numpy.extract_atom("v")[self._rows(ids)], float)
 
-    def owned_masses(self, ids) -> np.ndarray:
-        """Masses (k,) amu of owned atoms ``ids``."""
-        types = self.lmp.numpy.extract_atom("type")[self._rows(ids)]
+    def masses_at(self, rows) -> np.ndarray:
+        """Masses (k,) amu of the owned atoms at local ``rows``."""
+        types = self.lmp.numpy.extract_atom("type")[rows]
         return np.array(self.lmp.numpy.extract_atom("mass"), float)[types]
 
     def close(self) -> None:

@@ -143,8 +143,9 @@ class DynamicCoupling:
         else:
             self.owned = np.zeros(0, np.int64)
         self.steppers = [self._stepper(r, gamma_max) for r in self.regions]
-        m_slaved = self._restrict_slaved(lambda r, s, ids: np.repeat(
-            s.owned_masses(ids)[:, None], self.dim, axis=1))
+        self._cache = {}
+        m_slaved = self._restrict_slaved(lambda s, rows: np.repeat(
+            s.masses_at(rows)[:, None], self.dim, axis=1))
         shape = (len(self.owned), self.dim)
         self.U, self.V, self.A, self.G = (np.zeros(shape) for _ in range(4))
         if self.is_fe:
@@ -168,31 +169,52 @@ class DynamicCoupling:
         return MDStepper(r.md, r.ids[core], gamma, self.dt)
 
     # ------------------------------------------------------------------ exchange
-    def _place(self) -> None:
-        """FE owners → MD owners: band and pad atoms to X + N U (collective)."""
+    def _slaved(self, i: int):
+        """Per-plan data of region i's slaved atoms owned here: (Handshake rows, their
+        columns in the plan's node list, Nᵀ as CSR, reference sites (k, 3), local rows)."""
+        r, s = self.regions[i], self.steppers[i]
+        c = self._cache.get(i)
+        if c is None or c[0] is not r.transfer:
+            op, cols = r.parts["slaved"]
+            c = [r.transfer, op, cols, op.N.T.tocsr(),
+                 r.X[np.searchsorted(r.ids, op.ids)], None]
+            self._cache[i] = c
+        c[5] = s.rows_of(c[1].ids, c[5])
+        return c[1:]
+
+    def _plan(self) -> None:
+        """Rebuild the transfer plans where LAMMPS moved atoms between ranks (collective)."""
+        t = time.perf_counter()
         for r in self.regions:
-            t = time.perf_counter()
             r.plan(self.comm, self.owned)
+        self.seconds["transfer"] += time.perf_counter() - t
+
+    def _place(self) -> None:
+        """FE owners → MD owners: band and pad atoms to X + N U (+ shift) (collective)."""
+        for i, r in enumerate(self.regions):
+            t = time.perf_counter()
             vals = r.transfer.forward(self.U)
             self.seconds["transfer"] += time.perf_counter() - t
             if r.md is not None:
-                r.place_atoms(vals, None, core_from_fe=False)
+                op, cols, _, X, rows = self._slaved(i)
+                if len(rows):
+                    x = X.copy()
+                    x[:, :self.dim] += op.displacements(vals[cols])
+                    self.steppers[i].write_positions(rows, x)
 
     def _restrict_slaved(self, per_atom) -> np.ndarray:
-        """Σ_{a∈S} N_aI q_a on owned nodes (n_owned, dim), q_a = per_atom(region, stepper,
-        ids) (k, dim) for the slaved atoms this rank owns (collective)."""
+        """Σ_{a∈S} N_aI q_a on owned nodes (n_owned, dim), q_a = per_atom(stepper, local
+        rows) (k, ≥ dim) for the slaved atoms this rank owns (collective)."""
+        self._plan()
         out = np.zeros((len(self.owned), self.dim))
-        for r, s in zip(self.regions, self.steppers):
-            t = time.perf_counter()
-            r.plan(self.comm, self.owned)
-            self.seconds["transfer"] += time.perf_counter() - t
+        for i, r in enumerate(self.regions):
             part = np.zeros((0, self.dim))
             if r.md is not None:
-                op, cols = r.parts["slaved"]
+                op, cols, NT, _, rows = self._slaved(i)
                 part = np.zeros((r.transfer.n_needed, self.dim))
-                if len(op.ids):
-                    q = np.asarray(per_atom(r, s, op.ids), float)[:, :self.dim]
-                    part[cols] = op.restrict(q)
+                if len(rows):
+                    part[cols] = NT @ np.asarray(per_atom(self.steppers[i], rows),
+                                                 float)[:, :self.dim]
             t = time.perf_counter()
             out += r.transfer.reverse(part)
             self.seconds["transfer"] += time.perf_counter() - t
@@ -201,7 +223,7 @@ class DynamicCoupling:
     def _force(self) -> np.ndarray:
         """Nodal force Nᵀ f_S − K_w U + f_ext (n_owned, dim) eV/Å, without G (collective;
         zeros on ranks without FE)."""
-        f_s = self._restrict_slaved(lambda r, s, ids: r.md.owned_forces(ids))
+        f_s = self._restrict_slaved(lambda s, rows: s.read_forces(rows))
         if not self.is_fe:
             return f_s
         return f_s - self._internal(self.U) + self.fe.f_ext.getArray(
@@ -234,6 +256,7 @@ class DynamicCoupling:
         if not (reference or self.started):
             raise RuntimeError("DynamicCoupling.start: the first call must set the reference "
                                "state (start(reference=True) at the relaxed state)")
+        self._plan()
         self._place()
         for s in self.steppers:
             if s is not None:
