@@ -30,11 +30,13 @@ class ContinuumLaw:
     shift: object | None
 
 
-def continuum_law(potential, unit_cell, tabulate_shift: bool = True) -> ContinuumLaw:
+def continuum_law(potential, unit_cell, tabulate_shift: bool = True,
+                  comm=None) -> ContinuumLaw:
     """Continuum law of ``potential`` on ``unit_cell`` (a primitive cell: one basis atom
     per sublattice; see :mod:`mdfe.potentials.properties.unit_cells`). The inner shift of
     a multilattice sheet is tabulated (:class:`TabulatedShift`, built once, then numpy per
-    exchange) unless ``tabulate_shift`` is False; bulk multilattices relax it exactly."""
+    exchange) unless ``tabulate_shift`` is False; bulk multilattices relax it exactly.
+    ``comm``: share the table's cell relaxations out over its ranks (collective)."""
     from mdfe.potentials.properties.cauchy_born import CauchyBorn
     from mdfe.potentials.properties.elastic import bulk_stiffness, membrane_stiffness
     cb = CauchyBorn(potential, unit_cell)
@@ -44,7 +46,7 @@ def continuum_law(potential, unit_cell, tabulate_shift: bool = True) -> Continuu
     if len(unit_cell.positions) > 1:
         shift = CauchyBornShift(cb)
         if cb.dim == 2 and tabulate_shift:
-            shift = TabulatedShift(shift)
+            shift = TabulatedShift(shift, comm=comm)
     return ContinuumLaw(cb, C, cb.dim, shift)
 
 

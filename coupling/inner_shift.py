@@ -60,8 +60,9 @@ class TabulatedShift:
     on F only through the Green–Lagrange strain E = (FᵀF − I)/2, three numbers (E11, E22,
     E12). ξ(U) is relaxed exactly (through ``exact``) once, at the (degree+1)³
     Chebyshev–Lobatto points of the box |E11|, |E22|, |E12| ≤ ``e_max``, and interpolated
-    by a tensor Chebyshev series. F whose strain leaves the box are relaxed exactly (a
-    warning-free fallback, counted in ``n_exact``).
+    by a tensor Chebyshev series. F whose strain leaves the box are relaxed exactly
+    (counted in ``n_exact``). With ``comm`` the samples are shared out over its ranks
+    (collective; the same table on every rank).
 
     Accuracy against the exact relaxation, BNC.tersoff graphene, defaults (e_max = 0.05,
     degree 12: 2197 cell relaxations, 3-7 s on the shared machine): max |Δξ| 8e-11 Å for
@@ -71,7 +72,8 @@ class TabulatedShift:
     a principal strain of about −0.14), where ξ stops being smooth.
     """
 
-    def __init__(self, exact: CauchyBornShift, e_max: float = 0.05, degree: int = 12):
+    def __init__(self, exact: CauchyBornShift, e_max: float = 0.05, degree: int = 12,
+                 comm=None):
         if exact.dim != 2:
             raise ValueError("TabulatedShift is for sheets (dim 2); use CauchyBornShift")
         if not 0.0 < e_max < 0.4:
@@ -84,7 +86,7 @@ class TabulatedShift:
         t = np.cos(np.pi * np.arange(degree + 1) / degree)         # Lobatto points, [-1, 1]
         grid = np.stack(np.meshgrid(t, t, t, indexing="ij"), -1).reshape(-1, 3)
         U, _ = _polar(_right_cauchy_green(e_max * grid))
-        xi = exact._xi(U).reshape((degree + 1,) * 3 + (-1,))        # (.., .., .., n_sub·2)
+        xi = _sampled(exact, U, comm).reshape((degree + 1,) * 3 + (-1,))   # (.., n_sub·2)
         vinv = np.linalg.inv(cheb.chebvander(t, degree))
         self._coef = np.einsum("ai,bj,ck,ijko->abco", vinv, vinv, vinv, xi)
         self.xi0 = self._table(np.zeros((1, 3)))[0]
@@ -110,6 +112,20 @@ class TabulatedShift:
             self.n_exact += int((~inside).sum())
             out[~inside] = self.exact.shift(F[~inside])
         return out
+
+
+def _sampled(exact: CauchyBornShift, U: np.ndarray, comm) -> np.ndarray:
+    """ξ at every stretch U (m, 2, 2): (m, n_sub, 2), the samples shared out over the ranks
+    of ``comm`` (None: all here). Each ξ(U) is a function of U alone (the cell relaxes from
+    the affine positions every time), so the table is the same for any number of ranks."""
+    if comm is None or comm.Get_size() == 1:
+        return exact._xi(U)
+    size, rank = comm.Get_size(), comm.Get_rank()
+    parts = comm.allgather(exact._xi(U[rank::size]))
+    out = np.empty((len(U),) + parts[0].shape[1:])
+    for r, part in enumerate(parts):
+        out[r::size] = part
+    return out
 
 
 def _right_cauchy_green(e: np.ndarray) -> np.ndarray:

@@ -272,7 +272,7 @@ class VacancyCase(_Case):
         self.layout = layout
         self.pot = LammpsPotential.tersoff()
         self.a = a = relaxed_lattice_constant(self.pot, "graphene")
-        self.law = build.continuum_law(self.pot, hexagonal_primitive("graphene", a))
+        self.law = build.continuum_law(self.pot, hexagonal_primitive("graphene", a), comm=comm)
         body = body_crystal(self.pot, a, W, H, (W / 2 + 0.3, H / 2 + 0.2))
         X = body.positions
         i0 = int(np.argmin(np.linalg.norm(X[:, :2] - [W / 2, H / 2], axis=1)))

@@ -41,7 +41,7 @@ def main():
     t0 = time.time()
     case = cases.graphene_case(n_regions) if case_name == "graphene" else cases.fcc_case(n_regions)
     fe_comm, md_comms = cases.split(comm, layout, n_regions)
-    law = build.continuum_law(case.potential, case.unit_cell)
+    law = build.continuum_law(case.potential, case.unit_cell, comm=comm)
     fe = build.fe_problem(case.mesh, law, fe_comm, scale=scale,
                           options={"ksp_rtol": 1e-13, "ksp_atol": 1e-16}) if fe_comm else None
     regions = [build.coupled_region(g, md_comms[i], case.atoms[i], case.roles[i], case.potential,
