@@ -92,10 +92,10 @@ def test_short_wave_absorbed_by_damping_band(run_mpi, tmp_path):
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("n, layout", [(2, "shared"), (3, "disjoint")])
 def test_same_trajectory_on_more_ranks(run_mpi, tmp_path, n, layout):
-    """A damped short packet for 300 steps: the same atom positions and FE displacements
+    """A damped short packet for 200 steps: the same atom positions and FE displacements
     (gathered by ID / node id) on 1 rank and on n ranks, to round-off."""
-    args = ("--lam", 3, "--sigma", 1.5, "--steps", 300, "--sample", 100, "--dt", 0.006,
-            "--core-cells", 20, "--fe-cells", 8, "--damping-width", 30, "--gamma", 4,
+    args = ("--lam", 3, "--sigma", 1.5, "--steps", 200, "--sample", 100, "--dt", 0.006,
+            "--core-cells", 16, "--fe-cells", 6, "--damping-width", 24, "--gamma", 4,
             "--amp", 0.05)
     one = run(run_mpi, tmp_path, 1, "packet", *args)
     many = run(run_mpi, tmp_path, n, "packet", "--layout", layout, *args)
