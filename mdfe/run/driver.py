@@ -40,12 +40,14 @@ def _load_value(load: dict, i: int) -> float:
 
 
 def _j_annulus(inp) -> tuple[float, float]:
-    """(r_in, r_out) Å: around the tip, outside the MD region, inside the body."""
-    o = inp.geometry.outer
-    corners = np.array([[x, y] for x in (o.lo[0], o.hi[0]) for y in (o.lo[1], o.hi[1])])
-    r_in = np.linalg.norm(corners - inp.tip, axis=1).max() + o.radius + inp.cfg["body"]["h_min"]
-    b = inp.cfg["body"]
+    """(r_in, r_out) Å: around the tip, outside the MD region, inside the body and below
+    the interface of a heterostructure (J needs one homogeneous material)."""
+    from mdfe.run.model import md_radius
+    b, st = inp.cfg["body"], inp.cfg["structure"]
+    r_in = md_radius(inp.geometry, inp.tip) + b["h_min"]
     r_out = min(inp.tip[0], b["width"] - inp.tip[0], inp.tip[1], b["height"] - inp.tip[1])
+    if st["second_material"]:
+        r_out = min(r_out, st["interface_y"] - inp.tip[1])
     return r_in, r_out - b["h_max"]
 
 

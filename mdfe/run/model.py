@@ -35,6 +35,7 @@ class Inputs:
     geometry: object          # RegionGeometry
     mesh: object              # FE Mesh with the slit
     law: object               # ContinuumLaw
+    law2: object              # ContinuumLaw of structure.second_material (None: one sheet)
     e_prime: float            # eV/Å²
     gamma: float              # edge energy of the crack faces, eV/Å
     k_g: float                # Griffith K, eV/Å^{3/2}
@@ -141,6 +142,7 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
     except GeometryError as exc:
         raise ConfigError(f"{source}: [md] / [body]: {exc}") from None
     law = build.continuum_law(pot, hexagonal_primitive(mat, a))
+    law2 = _second_material(cfg, source, mesh, geom, tip)
     try:
         build.check_species(pot, atoms, what="structure.material")
     except ValueError as exc:
@@ -152,8 +154,46 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
                           f"energy of {mat} is γ = {gamma:.4f} eV/Å ≤ 0, so K_G = sqrt(2γE') "
                           "is undefined: the potential does not describe the crack faces "
                           "(train it on edges)")
-    return Inputs(cfg, pot, a, lo, atoms, roles, (upper, lower), tip, geom, mesh, law,
+    return Inputs(cfg, pot, a, lo, atoms, roles, (upper, lower), tip, geom, mesh, law, law2,
                   e_prime, gamma, edges.griffith_k(gamma, e_prime))
+
+
+def md_radius(geom, tip) -> float:
+    """Largest distance (Å) from the tip to the MD region's outer outline."""
+    o = geom.outer
+    corners = np.array([[x, y] for x in (o.lo[0], o.hi[0]) for y in (o.lo[1], o.hi[1])])
+    return float(np.linalg.norm(corners - tip, axis=1).max() + o.radius)
+
+
+def _second_material(cfg: dict, source: str, mesh, geom, tip):
+    """Lateral heterostructure: mark the FE elements above structure.interface_y as region
+    1 and return the Cauchy–Born law of structure.second_material with the same potential
+    (its own relaxed lattice constant; the misfit strain at the interface is not modelled);
+    None for one sheet. Checks that the MD region lies below the interface and, for
+    K-loading, that the tip is at least one MD-region radius from it (at an interface the
+    ½-power field is not the asymptotic one)."""
+    st = cfg["structure"]
+    if not st["second_material"]:
+        return None
+    from mdfe.coupling import build
+    from mdfe.potentials.properties.unit_cells import hexagonal_primitive
+    from mdfe.solvers.md.structures import relaxed_lattice_constant
+    from mdfe.run.schema import SHEETS
+    y_if = st["interface_y"]
+    if geom.outer.hi[1] + geom.outer.radius >= y_if:
+        _fail(source, "structure.interface_y", f"= {y_if} Å: the MD region reaches y = "
+              f"{geom.outer.hi[1] + geom.outer.radius:.2f} Å; it must lie below the interface")
+    r_md = md_radius(geom, tip)
+    if cfg["loading"]["mode"] == "k_field" and y_if - tip[1] < r_md:
+        _fail(source, "structure.interface_y", f"= {y_if} Å is {y_if - tip[1]:.2f} Å from the "
+              f"crack tip; K-loading needs at least one MD-region radius ({r_md:.2f} Å): at an "
+              "interface the ½-power field is not the asymptotic one")
+    pot2 = make_potential(dict(cfg["potential"], elements=list(SHEETS[st["second_material"]])),
+                          source)
+    a2 = relaxed_lattice_constant(pot2, st["second_material"])
+    centroid_y = mesh.nodes[mesh.elements].mean(axis=1)[:, 1]
+    mesh.regions = (centroid_y > y_if).astype(np.int64)
+    return build.continuum_law(pot2, hexagonal_primitive(st["second_material"], a2))
 
 
 def crystal_patch(material: str, pot, faces: str, a: float, anchor, lo, hi):
@@ -189,8 +229,10 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
     cfg = inp.cfg
     fe = None
     if groups.fe is not None:
-        fe = build.fe_problem(inp.mesh, inp.law, groups.fe,
-                              options={"ksp_rtol": 1e-10, "ksp_atol": 1e-14})
+        from mdfe.solvers.fe import ElasticityProblem, membrane
+        laws = [inp.law] if inp.law2 is None else [inp.law, inp.law2]
+        fe = ElasticityProblem(inp.mesh, {i: membrane(law.C) for i, law in enumerate(laws)},
+                               comm=groups.fe, options={"ksp_rtol": 1e-10, "ksp_atol": 1e-14})
     region = build.coupled_region(inp.geometry, groups.md[0], inp.atoms, inp.roles,
                                   inp.potential, inp.mesh, inp.law)
     if region.md is not None:

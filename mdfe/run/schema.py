@@ -4,7 +4,8 @@ Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
 
     [structure]  material ("graphene" | "hBN" | "triangular"), crack_faces ("zigzag" |
                  "armchair"; for the one-atom triangular sheet "zigzag" = close-packed
-                 rows along x)
+                 rows along x); second_material ("graphene" | "hBN") above interface_y
+                 (Å): a lateral heterostructure, the crack and MD region in ``material``
     [potential]  kind ("tersoff" | "mtp" | "eam" | "snap" | "morse"), file, elements;
                  morse (no file): D (eV), alpha (1/Å), r0 (Å), cutoff (Å), LAMMPS
                  ``morse/smooth/linear`` (force shifted to 0 at the cutoff)
@@ -61,6 +62,12 @@ RUN_SCHEMA = {
                         help="the sheet"),
         "crack_faces": Key((str,), "zigzag", lambda v: v in ("zigzag", "armchair"),
                            "zigzag, armchair", help="edge type of the crack faces"),
+        "second_material": Key((str,), "", lambda v: v in ("", "graphene", "hBN"),
+                               "'' (none), graphene, hBN", help="lateral heterostructure: "
+                               "this sheet above y = interface_y (FE only; the MD region "
+                               "stays in structure.material)"),
+        "interface_y": Key(NUM, 0.0, lambda v: isinstance(v, NUM) and math.isfinite(v),
+                           "a height in the body, Å"),
     },
     "potential": {
         "kind": Key((str,), check=lambda v: v in POTENTIAL_KINDS,
@@ -155,6 +162,18 @@ def _cross_checks(cfg: dict, source: str, base: Path) -> dict:
     if load["mode"] == "strain" and load["mode_mixity"] != 0:
         fail("loading.mode_mixity", f"= {load['mode_mixity']} applies to loading.mode = "
                                     "'k_field' only")
+    st = cfg["structure"]
+    if st["second_material"]:
+        if st["second_material"] == st["material"] or st["material"] == "triangular":
+            fail("structure.second_material", f"= {st['second_material']!r}: a lateral "
+                 "heterostructure joins graphene and hBN (structure.material is "
+                 f"{st['material']!r})")
+        if not 0 < st["interface_y"] < body["height"]:
+            fail("structure.interface_y", f"= {st['interface_y']} must lie inside the body "
+                                          f"(0, {body['height']}) Å")
+        if not y < st["interface_y"]:
+            fail("structure.interface_y", f"= {st['interface_y']} Å: the crack (y = {y}) must "
+                 "lie below the interface, in structure.material")
     _check_potential(cfg["potential"], cfg["structure"]["material"], fail, base)
     if load["mode"] == "k_field" and load["k_start"] + load["k_step"] * load["steps"] > 50:
         fail("loading.k_step", "ramps K beyond 50 K_G: check loading.k_start, k_step, steps")

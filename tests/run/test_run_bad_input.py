@@ -31,6 +31,16 @@ CASES = {
     "material": ({"structure.material": "borophene"}, r"'structure\.material'"),
     "faces": ({"structure.crack_faces": "chiral"}, r"'structure\.crack_faces'"),
     "species": ({"potential.elements": ["B", "N"]}, r"'potential\.elements'"),
+    "second = first": ({"structure.second_material": "graphene", "structure.interface_y": 60.0},
+                       r"'structure\.second_material' = 'graphene'"),
+    "interface outside": ({"structure.second_material": "hBN", "structure.interface_y": 80.0},
+                          r"'structure\.interface_y' = 80\.0 must lie inside the body"),
+    "MD across interface": ({"structure.second_material": "hBN", "structure.interface_y": 45.0},
+                            r"'structure\.interface_y' = 45\.0 Å: the MD region reaches"),
+    "K-field near interface": ({"structure.second_material": "hBN",
+                                "structure.interface_y": 52.0},
+                               r"'structure\.interface_y' .* K-loading needs at least one "
+                               r"MD-region radius"),
     # ---- potential
     "kind": ({"potential.kind": "lj"}, r"'potential\.kind'"),
     "missing file": ({"potential.file": "nope/none.tersoff"}, r"'potential\.file'.*no such file"),
