@@ -123,15 +123,6 @@ class MDStepper:
         """Forces (k, 3) eV/Å on owned atoms at local ``rows`` as of the last step."""
         return np.array(self.lmp.numpy.extract_atom("f")[rows], float)
 
-    def set_owned_velocities(self, ids, v) -> None:
-        """Velocities (k, 3) Å/ps of owned atoms ``ids`` (local, not collective)."""
-        rows = self._rows(ids)
-        self.lmp.numpy.extract_atom("v")[rows] = np.asarray(v, float).reshape(len(rows), 3)
-
-    def owned_velocities(self, ids) -> np.ndarray:
-        """Velocities (k, 3) Å/ps of owned atoms ``ids``."""
-        return np.array(self.lmp.numpy.extract_atom("v")[self._rows(ids)], float)
-
     def masses_at(self, rows) -> np.ndarray:
         """Masses (k,) amu of the owned atoms at local ``rows``."""
         types = self.lmp.numpy.extract_atom("type")[rows]
