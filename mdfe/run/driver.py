@@ -12,6 +12,7 @@ Per load step i (load λ_i = start + i·step, in K/K_G or far-field strain):
    opening of the atoms 3 Å behind the initial tip, J from the domain integral on an annulus enclosing the whole MD
    region (:mod:`mdfe.solvers.fe.jintegral`; there it equals the applied K²/E' — a
    consistency check of the loading, not a tip measurement), K_J = sqrt(J E');
+   the net force of the MD region on the FE body (zero for a correct handshake), and
    the largest out-of-plane displacement of the atoms (a flat sheet at 0 K stays flat
    by mirror symmetry; mixed-mode runs stop if it does not, since sliding crack faces
    would wrinkle);
@@ -130,6 +131,21 @@ class Run:
             return None, None
         return fe.gather(self._fe_vec(self.model.solver.U)), fe.gather(fe.u)
 
+    def _net_handshake_force(self):
+        """(2,) eV/Å on world rank 0 (None elsewhere): the FE internal force summed over
+        the nodes without prescribed displacement, i.e. the net force the MD region puts
+        on the FE body (minus the boundary reaction). A traction-free crack in
+        equilibrium has none; a nonzero value is a handshake error (docs/run.md, K_J)."""
+        m = self.model
+        if m.fe is None:
+            return None
+        r = m.fe.gather(m.fe.internal_force(self._fe_vec(m.solver.U)))
+        if r is None:
+            return None
+        free = np.ones(len(r), bool)
+        free[m.boundary] = False
+        return r[free].sum(axis=0)
+
     def _positions(self):
         """Positions (n, 3) Å of all MD atoms, on every rank of the world."""
         md = self.model.region.md
@@ -195,6 +211,7 @@ class Run:
             x = self._positions()
             tip = self.tracker.locate(x)
             U, u_warm = self._gather_u()
+            f_net = self._net_handshake_force()
             row = None
             if self.rank == 0:
                 J = problem_j_integral(m.fe, U, inp.tip, *self.r_j) if self.r_j[0] < self.r_j[1] \
@@ -208,6 +225,8 @@ class Run:
                        "ctod_A": tip_opening(x, inp.atoms.positions, *inp.slit_ids, inp.tip),
                        "tip_x_A": float(tip.tip[0]), "extension_A": tip.extension,
                        "out_of_plane_A": float(np.abs(x[:, 2] - inp.atoms.positions[:, 2]).max()),
+                       "net_force_x_eV_per_A": float(f_net[0]),
+                       "net_force_y_eV_per_A": float(f_net[1]),
                        "broken_bonds": int(len(tip.broken)), "exchanges": rep.exchanges,
                        "residual_eV_per_A": float(rep.residuals[-1]), "converged": bool(rep.converged),
                        "md_iterations": rep.md_iterations, "elapsed_s": time.time() - t0}

@@ -166,8 +166,8 @@ def md_radius(geom, tip) -> float:
 
 
 def _second_material(cfg: dict, source: str, mesh, geom, tip):
-    """Lateral heterostructure: mark the FE elements above structure.interface_y as region
-    1 and return the Cauchy–Born law of structure.second_material with the same potential
+    """Lateral heterostructure: put the FE elements above structure.interface_y in a new
+    region (named "second_material") and return the Cauchy–Born law of structure.second_material with the same potential
     (its own relaxed lattice constant; the misfit strain at the interface is not modelled);
     None for one sheet. Checks that the MD region lies below the interface and, for
     K-loading, that the tip is at least one MD-region radius from it (at an interface the
@@ -192,7 +192,9 @@ def _second_material(cfg: dict, source: str, mesh, geom, tip):
                           source)
     a2 = relaxed_lattice_constant(pot2, st["second_material"])
     centroid_y = mesh.nodes[mesh.elements].mean(axis=1)[:, 1]
-    mesh.regions = (centroid_y > y_if).astype(np.int64)
+    second = int(mesh.regions.max()) + 1
+    mesh.regions = np.where(centroid_y > y_if, second, mesh.regions).astype(np.int64)
+    mesh.region_names = dict(mesh.region_names, second_material=second)
     return build.continuum_law(pot2, hexagonal_primitive(st["second_material"], a2))
 
 
@@ -230,8 +232,9 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
     fe = None
     if groups.fe is not None:
         from mdfe.solvers.fe import ElasticityProblem, membrane
-        laws = [inp.law] if inp.law2 is None else [inp.law, inp.law2]
-        fe = ElasticityProblem(inp.mesh, {i: membrane(law.C) for i, law in enumerate(laws)},
+        second = inp.mesh.region_names.get("second_material")
+        fe = ElasticityProblem(inp.mesh, {int(r): membrane((inp.law2 if r == second else inp.law).C)
+                                          for r in np.unique(inp.mesh.regions)},
                                comm=groups.fe, options={"ksp_rtol": 1e-10, "ksp_atol": 1e-14})
     region = build.coupled_region(inp.geometry, groups.md[0], inp.atoms, inp.roles,
                                   inp.potential, inp.mesh, inp.law)

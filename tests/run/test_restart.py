@@ -20,7 +20,7 @@ def runs(tmp_path_factory):
     full = tmp_path_factory.mktemp("full")
     part = tmp_path_factory.mktemp("part")
     summary = run_case(write_case(full, fast=True))
-    run_case(write_case(part, fast=True, **{"loading.steps": 1}))
+    run_case(write_case(part, fast=True, **{"loading.steps": 1, "output.plots": False}))
     cfg = part / "out" / "config.toml"
     cfg.write_text(cfg.read_text().replace("steps = 1", "steps = 2"))
     restarted = run_case(restart=str(part / "out"))
@@ -53,15 +53,19 @@ def test_run_directory_contents(runs):
 
 def test_loading_matches_the_applied_k(runs):
     """J on an annulus enclosing the MD region equals the applied K²/E' (consistency of
-    the K-field boundary; the FE-only J test bounds the mesh error at ~1 %, the edge
-    relaxation of the unloaded slit adds a K-independent part): within 6 %, and the
-    applied K rises by the ramp step; the mouth opening (on the K-field boundary) scales
-    with K, the atoms' tip opening grows; no bond breaks at K ≤ 0.55 K_G."""
+    the K-field boundary and the handshake; FE-only J on such meshes is within ~2 %):
+    within 3 % (measured +0.4 %), and the applied K rises by the ramp step; the mouth
+    opening (on the K-field boundary) scales with K, the atoms' tip opening grows; no bond
+    breaks at K ≤ 0.55 K_G; the MD region puts (almost) no net force on the FE body — a
+    traction-free crack has none (measured 0.18 eV/Å here; the graphene defect of
+    docs/run.md shows 1.9–5.6 eV/Å); the sheet stays flat."""
     full, *_ = runs
     rows = load_checkpoint(full)["rows"]
     assert [r["K_over_KG"] for r in rows] == pytest.approx([0.5, 0.55])
     assert rows[1]["ctod_A"] > rows[0]["ctod_A"] > 0          # the tip opens with K
     assert rows[1]["cmod_A"] / rows[0]["cmod_A"] == pytest.approx(0.55 / 0.5)  # prescribed
     for r in rows:
-        assert r["K_J_over_KG"] == pytest.approx(r["K_over_KG"], rel=0.06)
+        assert r["K_J_over_KG"] == pytest.approx(r["K_over_KG"], rel=0.03)
+        assert np.hypot(r["net_force_x_eV_per_A"], r["net_force_y_eV_per_A"]) < 0.3
+        assert r["out_of_plane_A"] == 0.0
         assert r["extension_A"] == 0.0 and r["broken_bonds"] == 0 and r["converged"]
