@@ -41,21 +41,18 @@ from mdfe.coupling.operators import Handshake, node_weights
 
 
 def snap_core_to_elements(roles: np.ndarray, elem: np.ndarray, mesh, geometry) -> np.ndarray:
-    """Roles (n,) with the core/band split moved outwards onto element boundaries.
+    """Roles (n,) with the core/band split moved onto element boundaries.
 
-    An element is a core element when its centroid lies inside the core outline or it
-    holds an atom of the requested core; atoms (core or band) in core elements become
-    core (free), those in other elements band (prescribed); pad atoms stay pad. So every
-    element is all core or all band — without this a node whose support is almost all
-    core but touches a few band atoms gets an atomistic equation with almost no
-    stiffness, and the coupled iteration stalls on it (measured: residual stuck at 1e-3
-    eV/Å) — and no atom of the requested core is ever prescribed (snapping to centroids
-    alone shrank the core by up to half an element and prescribed the bonded neighbours
-    of a vacancy cluster: docs/coupling.md §3, "Stall").
+    An element is a core element when its centroid lies inside the core outline; atoms
+    (core or band) in core elements become core (free), those in other elements band
+    (prescribed); pad atoms stay pad. Without this a node whose support is almost all core
+    but touches a few band atoms gets an atomistic equation with almost no stiffness, and
+    the coupled iteration stalls on it (measured: residual stuck at 1e-3 eV/Å). The core
+    may shrink by up to half an element: make it wide enough that a defect's atoms and
+    their neighbours stay free (docs/coupling.md §3, "Stall").
     """
     centroids = mesh.nodes[mesh.elements].mean(axis=1)
     core_elem = geometry.distance(centroids) <= 0.0
-    core_elem[elem[(roles == CORE) & (elem >= 0)]] = True
     out = roles.copy()
     real = (roles != PAD) & (elem >= 0)
     out[real] = np.where(core_elem[elem[real]], CORE, BAND)

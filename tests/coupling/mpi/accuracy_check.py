@@ -6,8 +6,8 @@ usage: accuracy_check.py crack|vacancy SIZE [SIZE ...] [--body W H] [--load L] [
                          [--verbose]
 
 crack: a zigzag crack from the left edge to the body centre, mode-I K-field at
-    L·K_G (default L = 0.6) on the outer FE nodes (the fracture driver's model,
-    :mod:`mdfe.run.model`, with its slit FE mesh); the atomistic core is the box
+    L·K_G (default L = 0.6) on the outer FE nodes (the fracture driver's checked inputs,
+    :func:`mdfe.run.model.build_inputs`, with its slit FE mesh); the atomistic core is the box
     behind = ahead = round(SIZE·√3)·a, half_height = SIZE·√3·a around the tip (SIZE a
     whole number: whole lattice periods, so every core size sees the same lattice).
 vacancy: a 4-atom vacancy cluster (an atom and its three neighbours) at the centre,
@@ -240,24 +240,33 @@ class CrackCase(_Case):
         self.far_field = lambda P: field.displacements(P, self.k)
 
     def coupled(self, size):
-        from mdfe.config import layout_from_config
-        from mdfe.layout import split_world
-        from mdfe.run.model import build_coupled, build_inputs, unit_displacements
+        from mdfe.coupling import build
+        from mdfe.coupling.quasistatic import QuasiStaticCoupling
+        from mdfe.layout import plan_layout, split_world
+        from mdfe.run.kfield import outer_nodes
+        from mdfe.run.model import build_inputs, unit_displacements
         cfg = config("crack", self.W, self.H, size, self.a, self.h_min, self.tol, self.layout)
-        inp = build_inputs(cfg, comm=self.comm)
-        lay = layout_from_config(cfg["layout"], self.comm.size, 1,
-                                 fe_dofs=2 * inp.mesh.n_nodes, md_atoms=[len(inp.atoms)])
-        m = build_coupled(inp, self.comm, split_world(self.comm, lay))
+        inp = build_inputs(cfg, comm=self.comm)          # the driver's checked crack model
+        groups = split_world(self.comm, plan_layout(self.comm.size, 1, mode=self.layout))
+        fe = (build.fe_problem(inp.mesh, inp.law, groups.fe,
+                               options={"ksp_rtol": 1e-10, "ksp_atol": 1e-14})
+              if groups.fe is not None else None)
+        region = build.coupled_region(inp.geometry, groups.md[0], inp.atoms, inp.roles,
+                                      inp.potential, inp.mesh, inp.law)
+        if region.md is not None:
+            region.md.exclude_pairs(*inp.slit_ids)
+        qs = QuasiStaticCoupling(self.comm, fe, [region], tol=self.tol, max_exchanges=300,
+                                 verbose="--verbose" in sys.argv)
         lam = self.k / inp.k_g
-        if m.fe is not None:
-            m.solver.set_displacements(lam * unit_displacements(inp, m.solver.owned))
-        m.solver.set_dirichlet(m.boundary, lam * m.unit_field)
-        m.solver.residual(core_from_fe=True)
-        m.solver.verbose = "--verbose" in sys.argv
-        rep = m.solver.solve()
+        ids = outer_nodes(inp.mesh)
+        if fe is not None:
+            qs.set_displacements(lam * unit_displacements(inp, qs.owned))
+        qs.set_dirichlet(ids, lam * unit_displacements(inp, ids))
+        qs.residual(core_from_fe=True)
+        rep = qs.solve()
         area = outline_area(inp.geometry.outer)
         radius = min(cfg["md"]["behind"], cfg["md"]["half_height"])
-        return self.gather(m.region, m.solver, rep, radius, area)
+        return self.gather(region, qs, rep, radius, area)
 
 
 class VacancyCase(_Case):
