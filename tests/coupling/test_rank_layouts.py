@@ -1,6 +1,9 @@
 """Same coupled answer on 1, 2, 3, 4 ranks, shared and disjoint layouts (issue 7): a
 graphene body with a vacancy in the MD core (a non-homogeneous state), solved to
-1e-10 eV/Å; atom and FE displacements agree with the 1-rank run within 1e-6 relative."""
+1e-10 eV/Å; atom and FE displacements agree with the 1-rank run within 1e-6 relative.
+
+CPU time per run is ~5 s on 1 rank; wall time on the shared, oversubscribed machine is
+several times that (docs/coupling.md §7), hence the raised timeouts."""
 import json
 from pathlib import Path
 
@@ -14,13 +17,14 @@ _ONE_RANK = {}
 
 def solve(run_mpi, tmp_path, n, layout):
     out = tmp_path / f"ranks_{n}_{layout}.json"
-    run_mpi(n, [SCRIPT, layout, out], timeout=120)
+    run_mpi(n, [SCRIPT, layout, out], timeout=400)
     res = json.loads(out.read_text())
     assert res["converged"] and res["residual"] < 1e-10, res["residual"]
     return res
 
 
 @pytest.mark.mpi
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("n, layout", [(2, "shared"), (3, "shared"), (4, "shared"),
                                        (2, "disjoint"), (3, "disjoint"), (4, "disjoint")])
 def test_same_answer_as_one_rank(run_mpi, tmp_path, n, layout):
