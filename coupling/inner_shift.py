@@ -94,8 +94,10 @@ class TabulatedShift:
     def _table(self, e: np.ndarray) -> np.ndarray:
         """Tabulated ξ(U(E)) (m, n_sub, 2) at strains e (m, 3) = (E11, E22, E12)."""
         v = [cheb.chebvander(e[:, k] / self.e_max, self.degree) for k in range(3)]
-        out = np.einsum("ma,mb,mc,abco->mo", v[0], v[1], v[2], self._coef, optimize=True)
-        return out.reshape(len(e), self.n_sub, 2)
+        n = self.degree + 1
+        t = (v[0] @ self._coef.reshape(n, -1)).reshape(len(e), n, n, -1)    # (m, b, c, o)
+        t = np.einsum("mb,mbco->mco", v[1], t)
+        return np.einsum("mc,mco->mo", v[2], t).reshape(len(e), self.n_sub, 2)
 
     def shift(self, F: np.ndarray) -> np.ndarray:
         """ξ_s(F) − ξ_s(1) (m, n_sub, 2) Å for F (m, 2, 2)."""

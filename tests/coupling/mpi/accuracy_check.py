@@ -2,8 +2,8 @@
 rank 0 (stdout, last line).
 
 usage: accuracy_check.py crack|vacancy SIZE [SIZE ...] [--body W H] [--load L] [--tol T]
-                         [--h-min H] [--layout shared|disjoint] [--dump] [--no-reference]
-                         [--verbose]
+                         [--h-min H] [--layout shared|disjoint] [--behind B] [--dump]
+                         [--no-reference] [--verbose]
 
 crack: a zigzag crack from the left edge to the body centre, mode-I K-field at
     L·K_G (default L = 0.6) on the outer FE nodes (the fracture driver's checked inputs,
@@ -49,14 +49,16 @@ def log(comm, msg, t0):
 
 
 def config(case, W, H, size, a, h_min, tol, layout):
-    """A resolved `mdfe run` config for the crack model (output directory unused)."""
+    """A resolved `mdfe run` config for the crack model (output directory unused);
+    ``--behind B`` makes the core reach B Å behind the tip (default as far as ahead)."""
     from mdfe.run.schema import check_run_config
+    behind = option("--behind", round(size * np.sqrt(3)) * a)
     return check_run_config({
         "structure": {"material": "graphene", "crack_faces": "zigzag"},
         "potential": {"kind": "tersoff", "file": "BNC.tersoff"},
         "body": {"width": W, "height": H, "h_min": h_min, "h_max": 20.0},
         "crack": {"tip": [W / 2, H / 2]},
-        "md": {"behind": round(size * np.sqrt(3)) * a, "ahead": round(size * np.sqrt(3)) * a,
+        "md": {"behind": behind, "ahead": round(size * np.sqrt(3)) * a,
                "half_height": size * np.sqrt(3) * a,
                "band_width": 6.0},
         "solver": {"tol": tol, "max_exchanges": 300},
@@ -118,7 +120,8 @@ def main():
     if case not in ("crack", "vacancy"):
         raise SystemExit(f"case {case!r}: allowed crack, vacancy")
     skip = set()
-    for name, n in (("--body", 2), ("--load", 1), ("--tol", 1), ("--h-min", 1), ("--layout", 1)):
+    for name, n in (("--body", 2), ("--load", 1), ("--tol", 1), ("--h-min", 1), ("--layout", 1),
+                    ("--behind", 1)):
         if name in sys.argv:
             i = sys.argv.index(name)
             skip.update(range(i, i + n + 1))
@@ -265,7 +268,7 @@ class CrackCase(_Case):
         qs.residual(core_from_fe=True)
         rep = qs.solve()
         area = outline_area(inp.geometry.outer)
-        radius = min(cfg["md"]["behind"], cfg["md"]["half_height"])
+        radius = min(cfg["md"]["ahead"], cfg["md"]["half_height"])
         return self.gather(region, qs, rep, radius, area)
 
 
