@@ -174,6 +174,7 @@ class QuasiStaticCoupling:
     fe: the FE problem on FE ranks, None elsewhere; its matrix must be the full continuum
     stiffness of the body (element weights 1: it is the preconditioner K̃).
     regions: list of :class:`CoupledRegion` (same order on every rank).
+    The regions must be disjoint (pads included; GeometryError otherwise, before anything).
     tol: coupled force tolerance, eV/Å. ftol_factor: the MD relaxation is asked for
     max(ftol_factor · tol, eta · current residual) (inexact inner solves).
     predict_core: move core atoms by N δU before each relaxation (continuum prediction).
@@ -258,7 +259,7 @@ class QuasiStaticCoupling:
         fcore = fband = 0.0
         for r in self.regions:
             if r.md is not None:
-                r.md.evaluate()              # may migrate atoms between MD ranks ...
+                r.md.evaluate()                 # may migrate atoms between MD ranks ...
             t = time.perf_counter()
             r.plan(self.comm, self.owned)       # ... so the plan follows the owners
             self.transfer_seconds += time.perf_counter() - t
