@@ -32,12 +32,14 @@ def features(w: dict) -> dict:
             "other": (E + 1) * w["fe_dofs"]}
 
 
-def fit(rows: list[dict], split: str = "split_cpu_s") -> dict:
+def fit(rows: list[dict], split: str = "split_cpu_s", alpha: float | None = None) -> dict:
     """Coefficients from 1-rank rows (each a workload plus ``split``: seconds per
-    component; CPU seconds by default, the measure that survives a loaded machine). Linear terms: least squares through the origin; FE: log–log fit of the
-    time per exchange against dofs (α, c_fe). Needs ≥ 2 rows with distinct dofs."""
-    if len({r["fe_dofs"] for r in rows}) < 2:
-        raise ValueError("fit: need at least two runs with different FE sizes")
+    component; CPU seconds by default, the measure that survives a loaded machine).
+    Linear terms: least squares through the origin; FE: log–log fit of the time per
+    exchange against dofs (α, c_fe), which needs ≥ 2 rows with distinct dofs — or, with
+    ``alpha`` given (e.g. from the FE scaling benchmark), c_fe alone."""
+    if alpha is None and len({r["fe_dofs"] for r in rows}) < 2:
+        raise ValueError("fit: need at least two runs with different FE sizes (or alpha)")
     coef = {}
     for k in ("md", "operator", "exchange", "other"):
         f = np.array([features(r)[k] for r in rows], float)
@@ -45,8 +47,13 @@ def fit(rows: list[dict], split: str = "split_cpu_s") -> dict:
         coef[k] = float(f @ t / (f @ f))
     d = np.array([r["fe_dofs"] for r in rows], float)
     t = np.array([r[split]["fe"] / max(r["exchanges"], 1) for r in rows], float)
-    alpha, logc = np.polyfit(np.log(d), np.log(t), 1)
-    coef["fe"], coef["alpha"] = float(np.exp(logc)), float(alpha)
+    if alpha is None:
+        alpha, logc = np.polyfit(np.log(d), np.log(t), 1)
+        coef["fe"] = float(np.exp(logc))
+    else:
+        f = d ** alpha
+        coef["fe"] = float(f @ t / (f @ f))
+    coef["alpha"] = float(alpha)
     return coef
 
 
