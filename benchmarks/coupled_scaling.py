@@ -122,11 +122,11 @@ def plot(rows: list[dict], extra: list[dict], path: Path) -> None:
     for r in rows:
         m, c = marks.get(r["role"], ("^" if "auto" in r["role"] else "v", "C2"))
         ax.scatter(r["solve_cpu_s"], r["predicted_s"]["total"], marker=m, color=c,
-                   label=r["role"])
+                   label=r["role"], zorder=3)
     lim = [0.5 * min(r["solve_cpu_s"] for r in rows), 2 * max(r["solve_cpu_s"] for r in rows)]
     ax.plot(lim, lim, "k-", lw=0.8)
     ax.fill_between(lim, np.multiply(lim, 1 - BOUND), np.multiply(lim, 1 + BOUND),
-                    color="0.9", label="±25 %")
+                    color="0.9", label="±25 %", zorder=0)
     ax.set(xscale="log", yscale="log", xlabel="measured solve time (CPU s, slowest rank)",
            ylabel="model (s)", title="coupled load step: model vs measured")
     handles, labels = ax.get_legend_handles_labels()

@@ -8,7 +8,7 @@ scaling. The MTP benchmarks (``mtp_*.py``) are separate long runs with their own
 sections and are not rerun here.
 
 Usage: python benchmarks/run_all.py [--only headline scaling fe] [--readme-only]
-    --readme-only: regenerate the README blocks from the JSON already in results/.
+    --readme-only: regenerate the README blocks and figure from the JSON in results/.
 """
 from __future__ import annotations
 
@@ -58,7 +58,11 @@ def blocks(results: Path = RESULTS) -> dict:
                          ("coupled_scaling", coupled_scaling.tables), ("fe_scaling", fe_table)):
         path = Path(results) / f"{name}.json"
         if path.is_file():
-            out.update(render(json.loads(path.read_text())))
+            res = json.loads(path.read_text())
+            out.update(render(res))
+            if name == "coupled_scaling":          # the README's figure, from the same JSON
+                coupled_scaling.plot(res["rows"], res["extrapolation"],
+                                     Path(results) / res["figure"])
     return out
 
 
