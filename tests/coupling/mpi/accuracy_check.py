@@ -121,7 +121,7 @@ def main():
         raise SystemExit(f"case {case!r}: allowed crack, vacancy")
     skip = set()
     for name, n in (("--body", 2), ("--load", 1), ("--tol", 1), ("--h-min", 1), ("--layout", 1),
-                    ("--behind", 1)):
+                    ("--behind", 1), ("--face-force", 1)):
         if name in sys.argv:
             i = sys.argv.index(name)
             skip.update(range(i, i + n + 1))
@@ -260,6 +260,8 @@ class CrackCase(_Case):
             region.md.exclude_pairs(*inp.slit_ids)
         qs = QuasiStaticCoupling(self.comm, fe, [region], tol=self.tol, max_exchanges=300,
                                  verbose="--verbose" in sys.argv)
+        if fe is not None and "--face-force" in sys.argv:
+            face_force(fe, inp, region, option("--face-force", 0.0))
         lam = self.k / inp.k_g
         ids = outer_nodes(inp.mesh)
         if fe is not None:
@@ -332,6 +334,23 @@ class VacancyCase(_Case):
         rep = qs.solve()
         area = outline_area(o)
         return self.gather(region, qs, rep, half, area)
+
+
+def face_force(fe, inp, region, force):
+    """Experiment (--face-force F, eV/Å): a force F along +x on each FE crack face, on its
+    first segment behind the MD region where the blend weight is 1 — the reaction of the
+    atomistic faces' edge stress that the FE faces (stress-free) do not carry on to the
+    crack mouth (docs/coupling.md §7)."""
+    X, w = inp.mesh.nodes, region.weights_all
+    for name in ("crack0_a", "crack0_b"):
+        face = inp.mesh.node_sets[name]
+        face = face[np.argsort(X[face, 0])]
+        outside = face[(w[face] >= 1.0) & (inp.geometry.distance(X[face]) > 0)
+                       & (X[face, 0] < inp.tip[0])]
+        n1 = outside[-1]
+        n0 = face[np.flatnonzero(face == n1)[0] - 1]
+        length = np.linalg.norm(X[n1] - X[n0])
+        fe.add_traction(np.array([[n0, n1]]), np.array([force / length, 0.0]))
 
 
 def outline_area(outline):
