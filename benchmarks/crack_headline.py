@@ -132,7 +132,8 @@ def tables(res: dict) -> dict:
                      f"{r['core_A']:g}", f"{d['atoms']} ({d['free_atoms']})",
                      f"{d['e_percent']:.2f}", f"{d['cpu_s']:.1f}", f"{d['wall_s']:.1f}",
                      f"{ref['cpu_s'] / d['cpu_s']:.2f}", f"{ref['wall_s'] / d['wall_s']:.2f}"])
-        body.append([f"coupled FE–MD ({c['exchanges']} exchanges; model inputs +"
+        conv = "" if c["converged"] else f", NOT converged: {c['residual']:.1e} eV/Å"
+        body.append([f"coupled FE–MD ({c['exchanges']} exchanges{conv}; model inputs +"
                      f"{c['inputs_cpu_s']:.0f} s CPU)", f"{r['core_A']:g}",
                      f"{c['atoms']} ({c['core_atoms']}) + {c['fe_dofs']} FE dofs",
                      f"{c['e_percent']:.2f}", f"{c['cpu_s']:.1f}", f"{c['wall_s']:.1f}",
