@@ -60,6 +60,8 @@ def main() -> int:
     base = dict(seed=a.seed, energy_weight=a.energy_weight, forces_weight=a.forces_weight,
                 stress_weight=a.stress_weight, method=a.method, checkpoint_every=20)
     baseline = train(template, training, settings=TrainSettings(max_iter=0, **base)).model
+    ckpt_json = out / "checkpoint.mtp.json"    # train() rewrites it: keep earlier wall times
+    walls = json.loads(ckpt_json.read_text()).get("wall_times", []) if ckpt_json.exists() else []
     t0 = time.perf_counter()
     fit = train(template, training, checkpoint=out / "checkpoint.mtp",
                 settings=TrainSettings(max_iter=a.max_iter, time_limit=a.time_limit, **base))
@@ -68,9 +70,9 @@ def main() -> int:
         return 0
     write_mtp(out / "baseline.mtp", baseline)
     write_mtp(out / f"{el}_L{a.level}.mtp", fit.model)
-    state = json.loads((out / "checkpoint.mtp.json").read_text())
-    state.setdefault("wall_times", []).append(wall)
-    (out / "checkpoint.mtp.json").write_text(json.dumps(state))
+    state = json.loads(ckpt_json.read_text())
+    state["wall_times"] = walls + [wall]
+    ckpt_json.write_text(json.dumps(state))
 
     test = read_mlearn(a.data / el / "test.json")          # read once, here
     rows = {"this fit": predict(MTPCalculator(fit.model, [el]), test),
