@@ -70,7 +70,11 @@ def lattice_constant(frames: list[Atoms], a0: float) -> float:
     c = np.polyfit(eps, e, 3)
     roots = np.roots(np.polyder(c))
     roots = roots[np.isreal(roots)].real
-    roots = roots[np.polyval(np.polyder(c, 2), roots) > 0]
+    roots = roots[(np.polyval(np.polyder(c, 2), roots) > 0)   # minima inside the scan only
+                  & (roots >= eps[0]) & (roots <= eps[-1])]
+    if len(roots) == 0:
+        raise ValueError(f"the energy of the biaxial scan (strain {eps[0]:+.3f} … "
+                         f"{eps[-1]:+.3f}) has no minimum: no lattice constant")
     return float(a0 * (1.0 + roots[np.argmin(np.abs(roots))]))
 
 

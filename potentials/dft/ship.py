@@ -90,12 +90,19 @@ def split(frames: list, fraction: float, seed: int) -> tuple[list, list]:
 
 
 def sheet_report(frames: list, calc, a0: float) -> dict:
-    """Lattice constant (Å) and 2D constants (N/m) of the DFT labels and of ``calc``."""
+    """Lattice constant (Å) and 2D constants (N/m) of the DFT labels and of ``calc``.
+
+    A potential whose biaxial scan has no energy minimum (an under-trained one) is
+    reported with ``a`` None and the reason in ``a_error``; the labels must have one."""
     scans = [f for f in frames if len(f) == 2 and "strain" in f.info
              and str(f.info.get("config_type", "")).endswith("_scan")]
-    out = {}
-    for who, fr in (("dft", scans), ("potential", relabel(scans, calc))):
-        out[who] = {"a": lattice_constant(fr, a0), **elastic_constants(fr)}
+    out = {"dft": {"a": lattice_constant(scans, a0), **elastic_constants(scans)}}
+    fr = relabel(scans, calc)
+    try:
+        a = {"a": lattice_constant(fr, a0)}
+    except ValueError as err:
+        a = {"a": None, "a_error": str(err)}
+    out["potential"] = {**a, **elastic_constants(fr)}
     return out
 
 
@@ -140,8 +147,11 @@ def _markdown(name: str, report: dict) -> str:
     s = report["sheet"]
     lines += ["", "| quantity | DFT (same set-up) | potential | deviation |", "|---|---|---|---|"]
     d, p = s["dft"], s["potential"]
-    lines.append(f"| a (Å) | {d['a']:.4f} | {p['a']:.4f} | "
-                 f"{100 * (p['a'] / d['a'] - 1):+.2f} % |")
+    if p["a"] is None:
+        lines.append(f"| a (Å) | {d['a']:.4f} | none | {p['a_error']} |")
+    else:
+        lines.append(f"| a (Å) | {d['a']:.4f} | {p['a']:.4f} | "
+                     f"{100 * (p['a'] / d['a'] - 1):+.2f} % |")
     for kind in ("relaxed", "clamped"):
         for key in ("C11", "C22", "C12", "C66"):
             lines.append(f"| {key} {kind} (N/m) | {d[kind][key]:.1f} | {p[kind][key]:.1f} | "

@@ -77,6 +77,21 @@ def test_fit_writes_potential_and_report(emt_data):
     # the DFT side of the sheet report is the labels' own constants: EMT's a*
     assert report["sheet"]["dft"]["a"] == pytest.approx(A_EMT, rel=1e-3)
     assert set(report["sheet"]["potential"]["relaxed"]) >= {"C11", "C12", "C66"}
+    pot = report["sheet"]["potential"]       # 3 iterations: a minimum is not guaranteed
+    assert pot["a"] is None and "no minimum" in pot["a_error"] or pot["a"] > 0
+    assert "| a (Å) |" in (d / "t.report.md").read_text()
+
+
+def test_scan_without_minimum_is_a_clear_error():
+    """A concave (or monotone) biaxial scan has no lattice constant: say so."""
+    from mdfe.potentials.dft.sheet_constants import lattice_constant
+    frames = sheet_set(A_EMT, ("C", "C"), {"2": 12}, seed=0, name="g")  # the scans
+    from ase.calculators.singlepoint import SinglePointCalculator
+    for f in frames:                     # E = −ε² (a maximum at ε = 0): no minimum
+        f.calc = SinglePointCalculator(f, energy=-float(f.info["strain"][0]) ** 2)
+    scan = frames
+    with pytest.raises(ValueError, match="has no minimum"):
+        lattice_constant(scan, A_EMT)
 
 
 def test_strain_paths_find_the_one_minimum():
