@@ -10,8 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 import traceback
 
+#: s to wait between writing a rank's error and MPI_Abort (see abort_on_error)
+ABORT_GRACE_S = 0.5
 _THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
 
 
@@ -45,6 +48,10 @@ def abort_on_error(exit_code: int = 1):
         msg = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         sys.stderr.write(f"mdfe: error on rank {rank} of {size}; aborting all ranks\n{msg}")
         sys.stderr.flush()
+        # Give mpirun's I/O forwarding time to pass the message on: an immediate abort can
+        # kill the job before the launcher has read it (seen once in 3-rank runs: empty
+        # stderr). An error path, so the pause costs nothing that matters.
+        time.sleep(ABORT_GRACE_S)
         from mpi4py import MPI
         MPI.COMM_WORLD.Abort(exit_code)
         # The mpich wheel's MPI_Abort only asks the launcher to kill the job and returns;
