@@ -53,8 +53,8 @@ def run(ranks, lam, damped):
             "returned": float(core[-max(2, len(core) // 4):].mean() / E[0]),
             "E_end": float(E[-1] / E[0]), "drift_per_1000": abs(slope) * 1000 / E[0],
             "seconds_run": res["seconds_run"], "seconds_md": parts["md"],
-            "seconds_fe": parts["fe"], "seconds_transfer": parts["transfer"],
-            "transfer_share": parts["transfer"] / res["seconds_run"]}
+            "seconds_fe": parts["fe"], "seconds_transfer": parts["exchange"],
+            "transfer_share": parts["exchange"] / res["seconds_run"]}
 
 
 def main():

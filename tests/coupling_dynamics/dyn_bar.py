@@ -32,44 +32,73 @@ class Bar:
     a: float              # lattice constant, Å
     h: float              # FE element size along x, Å
     mesh: object
-    geometry: RegionGeometry
-    atoms: object         # ASE Atoms of core + band + pad, IDs 1..n in order
-    roles: np.ndarray
+    geometries: list      # RegionGeometry per MD region, left to right
+    atoms_list: list      # ASE Atoms per region (core + band + pad), IDs 1..n in order
+    roles_list: list      # roles per region
     length: float         # FE bar length, Å
 
+    @property
+    def geometry(self):
+        return self.geometries[0]
 
-def bar(core_cells: int = 100, fe_cells: int = 100, damping_width: float = 0.0) -> Bar:
+    @property
+    def atoms(self):
+        return self.atoms_list[0]
+
+    @property
+    def roles(self):
+        return self.roles_list[0]
+
+
+def bar(core_cells: int = 100, fe_cells: int = 100, damping_width: float = 0.0,
+        second_core_cells: int = 0, gap_cells: int = 0) -> Bar:
     """The bar: core of ``core_cells`` FE elements (h = 2a each), ``fe_cells`` elements of
-    FE beyond the band on each side, damping band ``damping_width`` Å inside the core."""
+    FE beyond the band on each side, damping band ``damping_width`` Å inside the core. With
+    ``second_core_cells`` > 0 a second MD region (core of that many elements) follows the
+    first after ``gap_cells`` elements of FE between the two regions' outer edges."""
     pot = LammpsPotential.eam("Cu_u3.eam")
     a = relaxed_lattice_constant(pot, "Cu", "fcc")
     h = 2.0 * a
     # the region's outer edge (band + pad = 4h) on a node plane; pad 2h = 14.5 Å >= 2 r_cut
     band, pad = 2.0 * h, 2.0 * h
     n_band = int(np.ceil((band + pad) / h))
-    n_el = core_cells + 2 * (n_band + fe_cells)
+    cores = [core_cells] + ([second_core_cells] if second_core_cells > 0 else [])
+    n_el = sum(cores) + 2 * len(cores) * n_band + 2 * fe_cells + (len(cores) - 1) * gap_cells
     length = n_el * h
     mesh = box_mesh((length, a, a), (n_el, 1, 1), "tet4")
-    c0 = (fe_cells + n_band) * h
-    c1 = c0 + core_cells * h
-    geom = RegionGeometry(Outline.box((c0, -FAR, -FAR), (c1, FAR, FAR)), band_width=band,
-                          pad_width=pad, blend_width=1.5 * h, damping_width=damping_width,
-                          name="bar")
     n_cells = int(np.ceil(length / a))
     crystal = bulk_crystal("Cu", "fcc", pot, size=(n_cells, 1, 1), a=a)
     crystal.positions += 0.25 * a
-    role = geom.roles(crystal.positions)
-    keep = np.flatnonzero(role != OUTSIDE)
-    atoms = crystal[keep]
-    atoms.set_cell([length + 2 * a, a, a])
-    atoms.pbc = (False, True, True)
-    del atoms.arrays["sublattice"]
-    return Bar(pot, a, h, mesh, geom, atoms, role[keep], length)
+    del crystal.arrays["sublattice"]
+    geoms, atoms_list, roles_list = [], [], []
+    c0 = (fe_cells + n_band) * h
+    for i, cells in enumerate(cores):
+        c1 = c0 + cells * h
+        geom = RegionGeometry(Outline.box((c0, -FAR, -FAR), (c1, FAR, FAR)), band_width=band,
+                              pad_width=pad, blend_width=1.5 * h, damping_width=damping_width,
+                              name=f"bar{i}")
+        role = geom.roles(crystal.positions)
+        keep = np.flatnonzero(role != OUTSIDE)
+        atoms = crystal[keep]
+        atoms.set_cell([length + 2 * a, a, a])
+        atoms.pbc = (False, True, True)
+        geoms.append(geom)
+        atoms_list.append(atoms)
+        roles_list.append(role[keep])
+        c0 = c1 + (2 * n_band + gap_cells) * h
+    return Bar(pot, a, h, mesh, geoms, atoms_list, roles_list, length)
 
 
 def build(case: Bar, fe_comm, md_comm, mode: str = "shared"):
-    """(fe problem or None, CoupledRegion, continuum law) on the given communicators; the
-    FE problem has u_y = u_z = 0 at every node."""
+    """(fe problem or None, CoupledRegion of the first region, continuum law) on the given
+    communicators; the FE problem has u_y = u_z = 0 at every node."""
+    fe, regions, law = build_all(case, fe_comm, [md_comm])
+    return fe, regions[0], law
+
+
+def build_all(case: Bar, fe_comm, md_comms):
+    """(fe problem or None, [CoupledRegion per region], continuum law); md_comms: one MD
+    communicator (or None) per region."""
     from mdfe.coupling import build as cbuild
     from mdfe.coupling.quasistatic import CoupledRegion
     from mdfe.potentials.properties.unit_cells import bulk_primitive
@@ -81,24 +110,31 @@ def build(case: Bar, fe_comm, md_comm, mode: str = "shared"):
         fe = cbuild.fe_problem(case.mesh, law, fe_comm,
                                options={"ksp_rtol": 1e-12, "pc_type": "jacobi"})
         fe.set_dirichlet(np.arange(case.mesh.n_nodes), 0.0, components=[1, 2])
-    md = None
-    if md_comm is not None:
-        md = MDRegion(case.atoms, case.potential, np.array(["core", "band", "pad"])[case.roles],
-                      comm=md_comm, boundary="s p p")
-    region = CoupledRegion(case.geometry, md, np.arange(1, len(case.atoms) + 1),
-                           case.atoms.positions, case.roles, case.mesh, PointLocator(case.mesh))
-    return fe, region, law
+    regions = []
+    locator = PointLocator(case.mesh)
+    for geom, atoms, roles, md_comm in zip(case.geometries, case.atoms_list, case.roles_list,
+                                           md_comms):
+        md = None
+        if md_comm is not None:
+            md = MDRegion(atoms, case.potential, np.array(["core", "band", "pad"])[roles],
+                          comm=md_comm, boundary="s p p")
+        regions.append(CoupledRegion(geom, md, np.arange(1, len(atoms) + 1), atoms.positions,
+                                     roles, case.mesh, locator))
+    return fe, regions, law
 
 
-def split(comm, layout: str):
-    """(fe_comm or None, md_comm or None): ``shared`` — both groups on every rank;
-    ``disjoint`` — FE on rank 0, MD on the others (one rank: shared)."""
+def split(comm, layout: str, n_md: int = 1):
+    """(fe_comm or None, md_comm or None) — with ``n_md`` > 1: (fe_comm, [md_comm per
+    region]). ``shared``: every group on every rank; ``disjoint``: FE on rank 0, the MD
+    groups on the other ranks (one rank: shared)."""
     from mdfe.layout import plan_layout, split_world
     mdfe._libs.load_petsc()
     from petsc4py import PETSc  # noqa: F401  (PetscInitialize is collective on the world)
     size = comm.Get_size()
-    mode = "disjoint" if layout == "disjoint" and size > 1 else "shared"
-    plan = plan_layout(size, 1, mode=mode, **({"fe_ranks": 1, "md_ranks": [size - 1]}
-                                              if mode == "disjoint" else {}))
-    groups = split_world(comm, plan)
-    return groups.fe, groups.md[0]
+    mode = "disjoint" if layout == "disjoint" and size > n_md else "shared"
+    counts = {}
+    if mode == "disjoint":
+        md = [(size - 1) // n_md + (1 if g < (size - 1) % n_md else 0) for g in range(n_md)]
+        counts = {"fe_ranks": 1, "md_ranks": md}
+    groups = split_world(comm, plan_layout(size, n_md, mode=mode, **counts))
+    return (groups.fe, groups.md[0]) if n_md == 1 else (groups.fe, list(groups.md))

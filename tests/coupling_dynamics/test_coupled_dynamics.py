@@ -9,40 +9,16 @@ issue's. E is the coupled model's energy (coupling/dynamics.py); the energy that
 the core is the core atoms' kinetic plus site energy, averaged over the last quarter of the
 run (it sloshes between the core and the slaved atoms while the reflection rings down).
 """
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
+from dyn_runs import drift_per_1000, returned, run
 
-HERE = Path(__file__).parent
-SCRIPT = HERE / "mpi" / "dyn_check.py"
 pytest.importorskip("petsc4py")
 
 #: short-wave packets: λ = LAM a (h = 2a: shorter than the 2h the FE can carry), σ = 1.5 λ,
 #: 1400 steps of 6 fs: the packet runs 130 Å to the band, returns and is back in the core.
 SHORT = ["--sigma", 1.5, "--steps", 1400, "--sample", 50, "--dt", 0.006, "--core-cells", 36,
          "--fe-cells", 20, "--damping-width", 60]
-
-
-def run(run_mpi, tmp_path, n, mode, *args, timeout=300):
-    out = tmp_path / f"{mode}_{n}_{abs(hash(tuple(map(str, args))))}.json"
-    run_mpi(n, [SCRIPT, out, mode, *map(str, args)], timeout=timeout)
-    return json.loads(out.read_text())
-
-
-def returned(res) -> float:
-    """Energy in the core (its atoms' kinetic + site energies) averaged over the last quarter
-    of the run, when the packet has met the band and what returns is back in the core, as a
-    fraction of the packet energy E(0)."""
-    core = np.array(res["core"])
-    return float(core[-max(2, len(core) // 4):].mean() / res["E"][0])
-
-
-def drift_per_1000(res) -> float:
-    """|least-squares slope of E − E_relaxed| per 1000 steps, relative to E(0)."""
-    steps, E = np.array(res["step"], float), np.array(res["E"])
-    return abs(np.polyfit(steps, E, 1)[0]) * 1000.0 / E[0]
 
 
 @pytest.mark.mpi

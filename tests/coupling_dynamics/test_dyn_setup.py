@@ -41,3 +41,11 @@ def test_region_edge_inside_an_element_is_refused():
     mesh, geom = _slab(6.4, 13.6)                  # outer edge at x = 3.4h: cuts an element
     with pytest.raises(GeometryError, match="must end on element faces"):
         element_weights(mesh, [geom])
+
+
+def test_temperature_needs_friction():
+    from mdfe.coupling.dynamics import DynamicCoupling
+    with pytest.raises(ValueError, match="needs a Langevin friction"):
+        DynamicCoupling(None, None, [], 0.004, 1.0, temperature=10.0)
+    with pytest.raises(ValueError, match="gamma_core must be >= 0"):
+        DynamicCoupling(None, None, [], 0.004, 1.0, gamma_core=-1.0)

@@ -3,6 +3,8 @@
 usage: dyn_check.py OUT MODE [--layout shared|disjoint] [--steps N] [--dt PS] [--sample K]
                     [--strain EPS] [--lam CELLS] [--sigma LAMBDAS] [--amp A] [--gamma G]
                     [--damping-width W] [--core-cells C] [--fe-cells F]
+                    [--second-core-cells C2] [--gap-cells G] [--temperature T]
+                    [--gamma-core G] [--seed S]
   MODE strain: the uniform uniaxial strain state ε_xx = EPS (atoms at (1 + ε) X, FE nodes at
        ε X, bar ends held there), integrated N steps; max |x − x_exact| over all atoms and
        max |U − U_exact| over FE nodes (Å) every K steps.
@@ -10,7 +12,11 @@ usage: dyn_check.py OUT MODE [--layout shared|disjoint] [--steps N] [--dt PS] [-
        u_x = A exp(−(X − X_c)²/2σ²) cos(2π (X − X_c)/λ), λ = CELLS·a, σ = LAMBDAS·λ, zero
        velocity (it splits into two halves running to the two bands); energies every K
        steps (E − E_relaxed, core energy, core kinetic energy), packet energy E(0).
-Both modes report a fingerprint of the final state (atom positions by ID, FE nodal
+  MODE thermal: from the relaxed crystal, core velocities from ``velocity ... loop geom``
+       at T = --temperature K, Langevin core (friction --gamma-core 1/ps plus the damping
+       band, random force at T); core and FE kinetic energies every K steps.
+With --second-core-cells C2 --gap-cells G a second MD region follows the first (the packet
+starts in the first). All modes report a fingerprint of the final state (atom positions by ID, FE nodal
 displacements by node id, gathered) to compare rank counts and layouts.
 """
 import argparse
@@ -31,7 +37,7 @@ from mdfe.runtime import abort_on_error  # noqa: E402
 def options():
     p = argparse.ArgumentParser()
     p.add_argument("out")
-    p.add_argument("mode", choices=["strain", "packet"])
+    p.add_argument("mode", choices=["strain", "packet", "thermal"])
     p.add_argument("--layout", default="shared", choices=["shared", "disjoint"])
     p.add_argument("--steps", type=int, default=2000)
     p.add_argument("--dt", type=float, default=0.004)
@@ -44,6 +50,11 @@ def options():
     p.add_argument("--damping-width", type=float, default=0.0)
     p.add_argument("--core-cells", type=int, default=56)
     p.add_argument("--fe-cells", type=int, default=40)
+    p.add_argument("--second-core-cells", type=int, default=0)
+    p.add_argument("--gap-cells", type=int, default=0)
+    p.add_argument("--temperature", type=float, default=0.0)
+    p.add_argument("--gamma-core", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=4242)
     return p.parse_args()
 
 
@@ -54,42 +65,56 @@ def main():
     opt = options()
     comm = MPI.COMM_WORLD
     t0 = time.time()
-    case = dyn_bar.bar(opt.core_cells, opt.fe_cells, opt.damping_width)
-    fe_comm, md_comm = dyn_bar.split(comm, opt.layout)
-    fe, region, law = dyn_bar.build(case, fe_comm, md_comm)
+    case = dyn_bar.bar(opt.core_cells, opt.fe_cells, opt.damping_width,
+                       opt.second_core_cells, opt.gap_cells)
+    n_md = len(case.geometries)
+    fe_comm, md_comms = dyn_bar.split(comm, opt.layout, n_md)
+    md_comms = md_comms if n_md > 1 else [md_comms]
+    fe, regions, law = dyn_bar.build_all(case, fe_comm, md_comms)
     nodes = case.mesh.nodes
     eps = opt.strain if opt.mode == "strain" else 0.0
     if fe is not None:
         fe.set_dirichlet("xmin", 0.0, components=[0])
         fe.set_dirichlet("xmax", eps * case.length, components=[0])
     rho = lattice_density(bulk_primitive("Cu", "fcc", case.a))
-    dyn = DynamicCoupling(comm, fe, [region], opt.dt, rho, gamma_max=opt.gamma)
+    dyn = DynamicCoupling(comm, fe, regions, opt.dt, rho, gamma_max=opt.gamma,
+                          temperature=opt.temperature, gamma_core=opt.gamma_core,
+                          seed=opt.seed)
     owned = dyn.owned
     U0 = np.zeros((len(owned), 3))
     U0[:, 0] = eps * nodes[owned, 0]
-    core_ids = region.ids[region.roles == 0]
-    X = region.X
-    exact = X.copy()
-    exact[:, 0] *= 1.0 + eps
+    exact = []
+    for r in regions:
+        x = r.X.copy()
+        x[:, 0] *= 1.0 + eps
+        exact.append(x)
+        if r.md is not None:
+            r.md.set_positions(r.ids, x)
     dyn.set_state(U0)
-    if region.md is not None:
-        region.md.set_positions(region.ids, exact)
     dyn.start(reference=True)
+    region = regions[0]
+    core_ids = region.ids[region.roles == 0]
     out = {"mode": opt.mode, "ranks": comm.size, "layout": opt.layout, "dt": opt.dt,
-           "atoms": len(region.ids), "core_atoms": int(len(core_ids)),
-           "fe_nodes": int(case.mesh.n_nodes), "h": case.h, "a": case.a}
+           "atoms": sum(len(r.ids) for r in regions), "regions": n_md,
+           "core_atoms": int(sum((r.roles == 0).sum() for r in regions)),
+           "fe_nodes": int(case.mesh.n_nodes), "h": case.h, "a": case.a,
+           "fe_free_dofs": int(comm.allreduce(int((~dyn.fixed).sum()) if fe is not None
+                                              else 0))}
     if opt.mode == "packet":
         lam, xc = opt.lam * case.a, 0.5 * (case.geometry.core.lo[0] + case.geometry.core.hi[0])
         sigma = opt.sigma * lam
         if region.md is not None:
-            Xc = X[core_ids - 1]
-            x = Xc.copy()
-            s = Xc[:, 0] - xc
+            x = region.X[core_ids - 1].copy()
+            s = x[:, 0] - xc
             x[:, 0] += opt.amp * np.exp(-0.5 * (s / sigma) ** 2) * np.cos(2 * np.pi * s / lam)
             region.md.set_positions(core_ids, x)
         dyn.start()
         out.update(lam=lam, sigma=sigma)
-    hist = {"step": [], "E": [], "core": [], "core_ke": [], "err_md": [], "err_fe": []}
+    if opt.mode == "thermal":
+        dyn.thermalize(opt.temperature, opt.seed)
+        dyn.start()
+    hist = {"step": [], "E": [], "core": [], "core_ke": [], "fe_ke": [], "core_regions": [],
+            "err_md": [], "err_fe": []}
 
     def sample(k):
         e = dyn.energy()
@@ -97,10 +122,13 @@ def main():
         hist["E"].append(e["total"])
         hist["core"].append(e["core"])
         hist["core_ke"].append(e["md_kinetic"])
+        hist["fe_ke"].append(e["fe_kinetic"])
+        hist["core_regions"].append(e["core_by_region"])
         if opt.mode == "strain":
             err_md = 0.0
-            if region.md is not None:
-                err_md = float(np.abs(region.md.positions(region.ids) - exact).max())
+            for r, x in zip(regions, exact):
+                if r.md is not None:
+                    err_md = max(err_md, float(np.abs(r.md.positions(r.ids) - x).max()))
             err_fe = float(np.abs(dyn.U - U0).max(initial=0.0))
             hist["err_md"].append(comm.allreduce(err_md, op=MPI.MAX))
             hist["err_fe"].append(comm.allreduce(err_fe, op=MPI.MAX))
@@ -112,18 +140,27 @@ def main():
         sample(k)
     t_run = time.time() - t_run
     # fingerprint of the final state, gathered by ID / node id
-    pos = region.md.positions(region.ids) if region.md is not None else None
+    pos = []
+    for r in regions:
+        p = r.md.positions(r.ids) - r.X if r.md is not None else None
+        root = comm.allreduce(comm.rank if r.md is not None and r.md.comm.rank == 0
+                              else comm.size, op=MPI.MIN)
+        pos.append(comm.bcast(p, root=root))
     U = None
     if fe is not None:
         v = fe.vector()
         v.setArray(dyn.U.reshape(-1))
         U = fe.gather(v, everywhere=True)
-    root_md = comm.allreduce(comm.rank if region.md is not None else comm.size, op=MPI.MIN)
     root_fe = comm.allreduce(comm.rank if fe is not None else comm.size, op=MPI.MIN)
-    pos = comm.bcast(pos, root=root_md)
     U = comm.bcast(U, root=root_fe)
     secs = {k: comm.allreduce(v, op=MPI.MAX) for k, v in dyn.seconds.items()}
-    out.update(hist, positions=(pos - X).tolist(), U=U.tolist(), seconds_run=t_run,
+    w_dyn = None if fe is None else np.array(fe.weights)
+    dyn.close()
+    restored = fe is None or bool(np.array_equal(fe.weights, np.ones(case.mesh.n_elems)))
+    out["weights_zero_inside"] = int(comm.allreduce(0 if w_dyn is None else
+                                                    int((w_dyn == 0).sum()), op=MPI.MAX))
+    out["weights_restored"] = bool(comm.allreduce(restored, op=MPI.LAND))
+    out.update(hist, positions=np.concatenate(pos).tolist(), U=U.tolist(), seconds_run=t_run,
                seconds=time.time() - t0, seconds_parts=secs, steps=opt.steps)
     if comm.rank == 0:
         Path(opt.out).write_text(json.dumps(out))
