@@ -135,8 +135,12 @@ def main():
 
     sample(0)
     t_run = time.time()
+    per_step = []                 # (fe, md, exchange) s per step, each sample interval
     for k in range(opt.sample, opt.steps + 1, opt.sample):
+        before = [dyn.seconds[p] for p in ("fe", "md", "exchange")]
         dyn.step(opt.sample)
+        per_step.append([(dyn.seconds[p] - b) / opt.sample
+                         for p, b in zip(("fe", "md", "exchange"), before)])
         sample(k)
     t_run = time.time() - t_run
     # fingerprint of the final state, gathered by ID / node id
@@ -154,6 +158,7 @@ def main():
     root_fe = comm.allreduce(comm.rank if fe is not None else comm.size, op=MPI.MIN)
     U = comm.bcast(U, root=root_fe)
     secs = {k: comm.allreduce(v, op=MPI.MAX) for k, v in dyn.seconds.items()}
+    out["per_step_seconds"] = comm.gather(per_step, root=0)      # [rank][interval][part]
     w_dyn = None if fe is None else np.array(fe.weights)
     dyn.close()
     restored = fe is None or bool(np.array_equal(fe.weights, np.ones(case.mesh.n_elems)))
