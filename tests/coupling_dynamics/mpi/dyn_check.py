@@ -4,12 +4,15 @@ usage: dyn_check.py OUT MODE [--layout shared|disjoint] [--steps N] [--dt PS] [-
                     [--strain EPS] [--lam CELLS] [--sigma LAMBDAS] [--amp A] [--gamma G]
                     [--damping-width W] [--core-cells C] [--fe-cells F]
                     [--second-core-cells C2] [--gap-cells G] [--temperature T]
-                    [--gamma-core G] [--seed S]
-  MODE strain: the uniform uniaxial strain state ε_xx = EPS (atoms at (1 + ε) X, FE nodes at
+                    [--gamma-core G] [--seed S] [--material Cu|graphene]
+                    [--polarization x|z]
+  MODE strain: the uniform uniaxial strain state ε_xx = EPS (atoms at (1 + ε) X plus, for
+       graphene, the inner shift ξ_s(F) − ξ_s(1) of their sublattice; FE nodes at
        ε X, bar ends held there), integrated N steps; max |x − x_exact| over all atoms and
        max |U − U_exact| over FE nodes (Å) every K steps.
-  MODE packet: from the relaxed crystal, core atoms displaced by the longitudinal packet
-       u_x = A exp(−(X − X_c)²/2σ²) cos(2π (X − X_c)/λ), λ = CELLS·a, σ = LAMBDAS·λ, zero
+  MODE packet: from the relaxed crystal, core atoms displaced by the packet (x: longitudinal,
+       z: flexural, --polarization) u = A exp(−(X − X_c)²/2σ²) cos(2π (X − X_c)/λ),
+       λ = CELLS·a, σ = LAMBDAS·λ, zero
        velocity (it splits into two halves running to the two bands); energies every K
        steps (E − E_relaxed, core energy, core kinetic energy), packet energy E(0).
   MODE thermal: from the relaxed crystal, core velocities from ``velocity ... loop geom``
@@ -55,18 +58,19 @@ def options():
     p.add_argument("--temperature", type=float, default=0.0)
     p.add_argument("--gamma-core", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=4242)
+    p.add_argument("--material", default="Cu", choices=["Cu", "graphene"])
+    p.add_argument("--polarization", default="x", choices=["x", "z"])
     return p.parse_args()
 
 
 def main():
     from mpi4py import MPI
     from mdfe.coupling.dynamics import DynamicCoupling, lattice_density
-    from mdfe.potentials.properties.unit_cells import bulk_primitive
     opt = options()
     comm = MPI.COMM_WORLD
     t0 = time.time()
     case = dyn_bar.bar(opt.core_cells, opt.fe_cells, opt.damping_width,
-                       opt.second_core_cells, opt.gap_cells)
+                       opt.second_core_cells, opt.gap_cells, opt.material)
     n_md = len(case.geometries)
     fe_comm, md_comms = dyn_bar.split(comm, opt.layout, n_md)
     md_comms = md_comms if n_md > 1 else [md_comms]
@@ -76,17 +80,21 @@ def main():
     if fe is not None:
         fe.set_dirichlet("xmin", 0.0, components=[0])
         fe.set_dirichlet("xmax", eps * case.length, components=[0])
-    rho = lattice_density(bulk_primitive("Cu", "fcc", case.a))
+    rho = lattice_density(case.unit_cell)
     dyn = DynamicCoupling(comm, fe, regions, opt.dt, rho, gamma_max=opt.gamma,
                           temperature=opt.temperature, gamma_core=opt.gamma_core,
                           seed=opt.seed)
     owned = dyn.owned
-    U0 = np.zeros((len(owned), 3))
+    U0 = np.zeros((len(owned), dyn.dim))
     U0[:, 0] = eps * nodes[owned, 0]
     exact = []
     for r in regions:
         x = r.X.copy()
         x[:, 0] *= 1.0 + eps
+        if law.shift is not None and r.hs is not None:    # multilattice: + ξ_s(F) − ξ_s(1)
+            F = np.eye(dyn.dim)
+            F[0, 0] += eps
+            x[:, :dyn.dim] += law.shift.shift(F[None])[0][r.hs.sublattice]   # hs.ids = r.ids
         exact.append(x)
         if r.md is not None:
             r.md.set_positions(r.ids, x)
@@ -96,6 +104,7 @@ def main():
     core_ids = region.ids[region.roles == 0]
     out = {"mode": opt.mode, "ranks": comm.size, "layout": opt.layout, "dt": opt.dt,
            "atoms": sum(len(r.ids) for r in regions), "regions": n_md,
+           "material": opt.material, "polarization": opt.polarization,
            "core_atoms": int(sum((r.roles == 0).sum() for r in regions)),
            "fe_nodes": int(case.mesh.n_nodes), "h": case.h, "a": case.a,
            "fe_free_dofs": int(comm.allreduce(int((~dyn.fixed).sum()) if fe is not None
@@ -106,7 +115,8 @@ def main():
         if region.md is not None:
             x = region.X[core_ids - 1].copy()
             s = x[:, 0] - xc
-            x[:, 0] += opt.amp * np.exp(-0.5 * (s / sigma) ** 2) * np.cos(2 * np.pi * s / lam)
+            x[:, "xz".index(opt.polarization) * 2] += opt.amp * np.exp(
+                -0.5 * (s / sigma) ** 2) * np.cos(2 * np.pi * s / lam)
             region.md.set_positions(core_ids, x)
         dyn.start()
         out.update(lam=lam, sigma=sigma)
