@@ -12,7 +12,8 @@ usage: dyn_check.py OUT MODE [--layout shared|disjoint] [--steps N] [--dt PS] [-
        max |U − U_exact| over FE nodes (Å) every K steps.
   MODE packet: from the relaxed crystal, core atoms displaced by the packet (x: longitudinal,
        z: flexural, --polarization) u = A exp(−(X − X_c)²/2σ²) cos(2π (X − X_c)/λ),
-       λ = CELLS·a, σ = LAMBDAS·λ, zero
+       λ = CELLS·a, σ = LAMBDAS·λ (graphene, x: plus the inner shift ξ_s(F(X)) − ξ_s(1) of the
+       local strain, so the packet is acoustic), zero
        velocity (it splits into two halves running to the two bands); energies every K
        steps (E − E_relaxed, core energy, core kinetic energy), packet energy E(0).
   MODE thermal: from the relaxed crystal, core velocities from ``velocity ... loop geom``
@@ -115,8 +116,15 @@ def main():
         if region.md is not None:
             x = region.X[core_ids - 1].copy()
             s = x[:, 0] - xc
-            x[:, "xz".index(opt.polarization) * 2] += opt.amp * np.exp(
-                -0.5 * (s / sigma) ** 2) * np.cos(2 * np.pi * s / lam)
+            env = opt.amp * np.exp(-0.5 * (s / sigma) ** 2)
+            x[:, "xz".index(opt.polarization) * 2] += env * np.cos(2 * np.pi * s / lam)
+            if law.shift is not None and opt.polarization == "x":
+                # the local strain's inner shift, so the packet is acoustic (no optical part)
+                F = np.tile(np.eye(dyn.dim), (len(x), 1, 1))
+                F[:, 0, 0] += -env * (s / sigma ** 2 * np.cos(2 * np.pi * s / lam)
+                                      + 2 * np.pi / lam * np.sin(2 * np.pi * s / lam))
+                sub = region.hs.sublattice[core_ids - 1]
+                x[:, :dyn.dim] += law.shift.shift(F)[np.arange(len(x)), sub]
             region.md.set_positions(core_ids, x)
         dyn.start()
         out.update(lam=lam, sigma=sigma)
