@@ -153,12 +153,13 @@ def main():
 
     sample(0)
     t_run = time.time()
-    per_step = []                 # (fe, md, exchange) s per step, each sample interval
+    parts = ("fe", "md", "exchange", "operators")
+    per_step = []                 # s per step of each part, each sample interval
     for k in range(opt.sample, opt.steps + 1, opt.sample):
-        before = [dyn.seconds[p] for p in ("fe", "md", "exchange")]
+        before = [dyn.seconds[p] for p in parts]
         dyn.step(opt.sample)
         per_step.append([(dyn.seconds[p] - b) / opt.sample
-                         for p, b in zip(("fe", "md", "exchange"), before)])
+                         for p, b in zip(parts, before)])
         sample(k)
     t_run = time.time() - t_run
     # fingerprint of the final state, gathered by ID / node id
