@@ -28,7 +28,6 @@ from the DFT labels and from the potential on the same 2-atom configurations
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
 from pathlib import Path
 
@@ -47,16 +46,19 @@ PUBLISHED = {
 }
 
 _KEYS = {"name", "species", "lattice_constant", "data", "split", "mtp", "train"}
+_OPTIONAL = {"pulay_zz": False}   # subtract the flat sheet's σzz (see :func:`pulay_zz`)
 
 
 def load_config(path: str | Path) -> dict:
     """Read and check a training config; errors name the file and the key."""
     path = Path(path)
     cfg = tomllib.loads(path.read_text())
-    missing, unknown = sorted(_KEYS - set(cfg)), sorted(set(cfg) - _KEYS)
+    missing, unknown = sorted(_KEYS - set(cfg)), sorted(set(cfg) - _KEYS - set(_OPTIONAL))
     if missing or unknown:
         raise ValueError(f"{path}: missing keys {missing}, unknown keys {unknown}; "
-                         f"allowed: {sorted(_KEYS)}")
+                         f"allowed: {sorted(_KEYS | set(_OPTIONAL))}")
+    if not isinstance(cfg.setdefault("pulay_zz", False), bool):
+        raise ValueError(f"{path}: pulay_zz = {cfg['pulay_zz']!r} must be true or false")
     for fname, count in cfg["data"].items():
         if not (path.parent / fname).exists():
             raise ValueError(f"{path}: [data] file {fname} does not exist next to the config")
@@ -68,13 +70,34 @@ def load_config(path: str | Path) -> dict:
 
 
 def load_entries(cfg: dict) -> list:
-    """The first N entries of each data file, as the config says (error if fewer)."""
+    """The first N entries of each data file, as the config says (error if fewer); with
+    ``pulay_zz = true`` their σzz corrected by :func:`pulay_zz`."""
     frames = []
     for fname, count in cfg["data"].items():
         have = ase.io.read(cfg["_dir"] / fname, index=":")
         if len(have) < count:
             raise ValueError(f"{fname}: config asks for {count} entries, file has {len(have)}")
         frames += have[:count]
+    return pulay_zz(frames) if cfg.get("pulay_zz") else frames
+
+
+def pulay_zz(frames: list) -> list:
+    """Subtract GPAW's finite-cutoff (Pulay) stress from σzz (eV/Å³) of every entry.
+
+    GPAW does not correct it, so a flat, unstrained sheet — whose true σzz is zero —
+    shows σzz·V/N ≈ 0.056 eV/atom (graphene, 500 eV; the same in the 2-atom cell and
+    the 16-atom ribbon: a per-atom constant). A potential fitted to it would have to
+    make a flat sheet push out of plane. The offset p = σzz·V/N of the unstrained,
+    unrattled 2-atom scan is subtracted as p·N/V from each entry's σzz (in place)."""
+    flat = [f for f in frames if len(f) == 2 and str(f.info.get("config_type", "")).endswith(
+        "_scan") and np.allclose(f.info.get("strain", [1.0]), 0.0)
+        and "displacement" not in f.info]
+    if not flat:
+        raise ValueError("pulay_zz = true needs the unstrained 2-atom *_scan entry in [data]")
+    p = flat[0].get_stress()[2] * flat[0].get_volume() / len(flat[0])
+    for f in frames:
+        f.calc.results["stress"] = f.calc.results["stress"].copy()
+        f.calc.results["stress"][2] -= p * len(f) / f.get_volume()
     return frames
 
 
@@ -160,9 +183,37 @@ def _markdown(name: str, report: dict) -> str:
               "(one, at ε ≈ 0, expected):"]
     for path, res in report["strain_paths"].items():
         lines.append(f"- {path}: {res['local_minima_at']}")
+    if report.get("fracture"):
+        lines += _fracture_markdown(report["fracture"])
     if report.get("published"):
         lines += ["", f"Published PBE: {report['published']}"]
     return "\n".join(lines) + "\n"
+
+
+def _fracture_markdown(fr: dict) -> list[str]:
+    """Report lines of :func:`fracture_report`."""
+    d, p, lmp, pub = fr["edges_dft"], fr["edges_potential"], fr["lammps"], fr["published"]
+    lines = ["", "Edge energies γ (eV/Å). Unrelaxed: the labelled unstrained ribbons (narrow, "
+             "as cut at a0) vs the 2-atom sheet, DFT and potential on the same geometries. "
+             "Relaxed: a wide ribbon (10 cells) relaxed flat in LAMMPS (pair_style mtp).", "",
+             "| edge | DFT unrelaxed | potential unrelaxed | deviation | potential relaxed "
+             "(LAMMPS) | published PBE relaxed |", "|---|---|---|---|---|---|"]
+    for k in ("zigzag", "armchair"):
+        lines.append(f"| {k} | {d[k]:.3f} | {p[k]:.3f} | {100 * (p[k] / d[k] - 1):+.1f} % | "
+                     f"{lmp[f'gamma_{k}_relaxed']:.3f} | {pub[f'gamma_{k}_relaxed']:.2f} |")
+    lines += ["", f"LAMMPS: a = {lmp['a']:.4f} Å, E' = {lmp['E_prime_N_per_m']:.1f} N/m; "
+              + ", ".join(f"K_G({k} faces) = {lmp[f'K_G_{k}']:.3f} eV/Å^1.5 = "
+                          f"{lmp[f'K_G_{k}_MPa_sqrt_m']:.2f} MPa·√m (t = 3.35 Å)"
+                          for k in ("zigzag", "armchair") if f"K_G_{k}" in lmp), "",
+              "Ideal strength, uniaxial stress (4-atom cell, transverse stress and atoms "
+              "relaxed):", "",
+              "| pulled along | strength (N/m) | strain at strength | published PBE | "
+              "energy minima at ε > 0 |", "|---|---|---|---|---|"]
+    for k, r in fr["uniaxial_stress"].items():
+        lines.append(f"| {k} | {r['strength_N_per_m']:.1f} | {r['strain_at_strength']:.2f} | "
+                     f"{pub[f'strength_{k}_N_per_m']:.1f} N/m at {pub[f'strain_c_{k}']:.3f} | "
+                     f"{r['energy_minima_at']} |")
+    return lines
 
 
 def _plain(obj):
@@ -189,10 +240,10 @@ def fit(config_path: str | Path) -> dict:
     """Train, write ``<name>.mtp`` and the report next to the config; returns the report.
 
     An interrupted fit resumes from ``<name>.checkpoint.mtp``; a finished one removes it.
+    Under ``mpirun -n N`` the ranks share the training; rank 0 writes the files and returns
+    the report, the other ranks return an empty dict.
     """
     import mdfe  # noqa: F401  (loads the MPI library before mpi4py)
-    from mdfe.potentials.mtp.calculator import MTPCalculator
-    from mdfe.potentials.mtp.metrics import error_table, parity_plot
     from mdfe.potentials.mtp.model import untrained
     from mdfe.potentials.mtp.mtp_file import write_mtp
     from mdfe.potentials.mtp.trainer import TrainSettings, train
@@ -209,20 +260,66 @@ def fit(config_path: str | Path) -> dict:
     result = train(template, train_set, species=numbers,
                    settings=TrainSettings(**cfg["train"]),
                    checkpoint=out / f"{name}.checkpoint.mtp")
+    from mpi4py import MPI
+    if MPI.COMM_WORLD.rank != 0:  # under mpirun the ranks share the fit; rank 0 reports
+        return {}
     write_mtp(out / f"{name}.mtp", result.model)
     for done in (out / f"{name}.checkpoint.mtp", out / f"{name}.checkpoint.mtp.json"):
         done.unlink(missing_ok=True)  # a finished fit leaves no checkpoint: a rerun retrains
-    calc = MTPCalculator(result.model, cfg["species"])
-    rows = {"train": _predict(result.model, cfg["species"], train_set),
-            "test": _predict(result.model, cfg["species"], test_set)}
+    return write_report(config_path, {"iterations": result.iterations,
+                                      "stopped_by": result.stopped_by,
+                                      "wall_time_s": result.wall_time,
+                                      "loss_history_head": result.loss_history[:HEAD]})
+
+
+#: Loss values of the first HEAD optimiser iterations kept in the report: a retraining
+#: from the stored data and config repeats them (the fit is seeded and deterministic).
+HEAD = 20
+
+
+def fracture_report(frames: list, calc, mtp_file: Path, species: list[str], a: float) -> dict:
+    """Edge energies of the labelled ribbons (DFT vs potential, same geometries), the
+    LAMMPS relaxed edge energies, E' and K_G, and the ideal strength along zigzag and
+    armchair (:mod:`.fracture_props`); None when the data hold no reference ribbons."""
+    from . import fracture_props as fp
+    try:
+        dft = fp.edge_energies(frames)
+    except ValueError:
+        return None
+    return {"edges_dft": dft, "edges_potential": fp.edge_energies(frames, calc),
+            "lammps": fp.griffith(mtp_file, species),
+            "uniaxial_stress": {d: fp.uniaxial_stress_curve(calc, a, d)
+                                for d in ("zigzag", "armchair")},
+            "published": fp.PUBLISHED_C}
+
+
+def write_report(config_path: str | Path, training: dict) -> dict:
+    """Evaluate ``<name>.mtp`` of the config on its train/test split and write
+    ``<name>.report.json`` / ``.md`` and the parity plot; ``training``: iterations,
+    stopped_by, wall_time_s and loss_history_head of the fit. Returns the report."""
+    from mdfe.potentials.mtp.calculator import MTPCalculator
+    from mdfe.potentials.mtp.metrics import error_table, parity_plot
+    from mdfe.potentials.mtp.mtp_file import read_mtp
+    cfg = load_config(config_path)
+    out, name = cfg["_dir"], cfg["name"]
+    frames = load_entries(cfg)
+    train_set, test_set = split(frames, cfg["split"]["test_fraction"], cfg["split"]["seed"])
+    model = read_mtp(out / f"{name}.mtp")
+    calc = MTPCalculator(model, cfg["species"])
+    rows = {"train": _predict(model, cfg["species"], train_set),
+            "test": _predict(model, cfg["species"], test_set)}
     parity_plot(rows["test"] or rows["train"], out / f"{name}_parity.png", title=name)
+    sheet = sheet_report(train_set, calc, cfg["lattice_constant"])
+    a = sheet["potential"]["a"] or cfg["lattice_constant"]
     report = {"name": name, "config": Path(config_path).name, "n_train": len(train_set),
-              "n_test": len(test_set), "iterations": result.iterations,
-              "stopped_by": result.stopped_by, "wall_time_s": result.wall_time,
+              "n_test": len(test_set), **training,
               "errors": {k: error_table(v) for k, v in rows.items()},
-              "sheet": sheet_report(train_set, calc, cfg["lattice_constant"]),
+              "sheet": sheet,
               "strain_paths": strain_paths(calc, (cfg["species"][0], cfg["species"][-1]),
                                            cfg["lattice_constant"]),
+              "fracture": (fracture_report(frames, calc, out / f"{name}.mtp",
+                                           cfg["species"], a)
+                           if cfg["species"] == ["C"] else None),
               "published": PUBLISHED.get("".join(cfg["species"])),
               "test_config_ids": [f.info["config_id"] for f in test_set]}
     (out / f"{name}.report.json").write_text(json.dumps(report, indent=1, default=_plain))
@@ -230,5 +327,27 @@ def fit(config_path: str | Path) -> dict:
     return report
 
 
+def main(argv=None) -> None:
+    """``ship CONFIG`` trains and reports; ``ship CONFIG --report-only`` re-evaluates the
+    stored ``<name>.mtp`` (training figures taken from its existing report JSON)."""
+    import argparse
+    p = argparse.ArgumentParser(prog="python -m mdfe.potentials.dft.ship")
+    p.add_argument("config")
+    p.add_argument("--report-only", action="store_true")
+    a = p.parse_args(argv)
+    if a.report_only:
+        import mdfe  # noqa: F401
+        cfg = load_config(a.config)
+        old = json.loads((cfg["_dir"] / f"{cfg['name']}.report.json").read_text())
+        report = write_report(a.config, {k: old[k] for k in ("iterations", "stopped_by",
+                                                             "wall_time_s",
+                                                             "loss_history_head")
+                                         if k in old})
+    else:
+        report = fit(a.config)
+    if report:
+        print(_markdown(report["name"], report))
+
+
 if __name__ == "__main__":
-    print(_markdown(*(lambda r: (r["name"], r))(fit(sys.argv[1]))))
+    main()
