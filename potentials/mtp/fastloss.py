@@ -83,6 +83,8 @@ def _library() -> ctypes.CDLL:
     lib.mdfe_mtp_directional_gradient.argtypes = [
         ctypes.c_void_p, ctypes.c_int, _I, _L, _I, _D, _D, ctypes.c_double, ctypes.c_double,
         _D, ctypes.c_char_p, ctypes.c_int]
+    lib.mdfe_mtp_linear_rows.argtypes = [ctypes.c_void_p, ctypes.c_int, _I, _L, _I, _D, _D, _D,
+                                         _D, ctypes.c_char_p, ctypes.c_int]
     _LIB = lib
     return lib
 
@@ -153,6 +155,18 @@ class Evaluator:
             _p(c.rij, _D), _p(e, _D), _p(f, _D), _p(w, _D),
             None if dtheta is None else _p(dtheta, _D), self._err, len(self._err)))
         return float(e[0]), f, w
+
+    def linear_rows(self, c: "Configuration", nlin: int):
+        """Design rows of the first ``nlin`` coefficients (species + moment) at the radial
+        coefficients last set: (e (nlin,), f (N·3, nlin), w (9, nlin)) with E = e·ξ,
+        forces.ravel() = f ξ (eV/Å), virial.ravel() = w ξ (eV)."""
+        e = np.empty(nlin)
+        f = np.empty((3 * c.natoms, nlin))
+        w = np.empty((9, nlin))
+        self._check(self.lib.mdfe_mtp_linear_rows(
+            self.handle, c.natoms, _p(c.types, _I), _p(c.first, _L), _p(c.nbr, _I),
+            _p(c.rij, _D), _p(e, _D), _p(f, _D), _p(w, _D), self._err, len(self._err)))
+        return e, f, w
 
     def directional_gradient(self, c: "Configuration", drij: np.ndarray, out: np.ndarray,
                              scale: float = 1.0) -> None:

@@ -3,7 +3,10 @@
 Algorithm: an energy-only linear least-squares start for the linear coefficients
 (species_coeffs, moment_coeffs: E/N is linear in them at fixed radial coefficients and
 its design matrix costs one energy pass), then a quasi-Newton minimisation (scipy BFGS by
-default, any gradient method of ``scipy.optimize.minimize``) of all coefficients. The loss
+default, any gradient method of ``scipy.optimize.minimize``) of all coefficients — or,
+with ``TrainSettings.linear_solve``, of the radial coefficients only, the linear ones
+solved exactly by weighted least squares on E, F and stress at every loss evaluation
+(variable projection, :mod:`linear`). The loss
 (motep's and MLIP's) is
 
     L = w_E·⟨(ΔE/N)²⟩ + w_F·⟨Σ|ΔF|²/N⟩ + w_S·⟨(V/N)²·Σ_ab|Δσ_ab|²⟩     (averages over configurations)
@@ -36,6 +39,7 @@ import numpy as np
 from ase import Atoms
 
 from mdfe.potentials.mtp.fastloss import Loss, parameters, with_parameters
+from mdfe.potentials.mtp.linear import ProjectedLoss
 from mdfe.potentials.mtp.model import MTPModel
 from mdfe.potentials.mtp.mtp_file import read_mtp, write_mtp
 
@@ -54,6 +58,7 @@ class TrainSettings:
     time_limit: float | None = None  # s of wall time for the optimiser in this call
     seed: int = 0
     method: str = "BFGS"             # any scipy.optimize.minimize gradient method
+    linear_solve: bool = False       # optimise radial coefficients only, linear ones solved
 
 
 @dataclass
@@ -66,6 +71,7 @@ class TrainResult:
     wall_time: float = 0.0
     stopped_by: str = "max_iter"     # or "time_limit", or "converged" (optimiser's own stop)
     evaluations: int = 0             # loss + gradient evaluations in this call
+    iteration_times: list[float] = field(default_factory=list)  # s since start, this call
 
 
 def _species_numbers(images: list[Atoms], species: list[int] | None) -> list[int]:
@@ -136,24 +142,32 @@ def train(model: MTPModel, images: list[Atoms], *, species: list[int] | None = N
                 forces_weight=s.forces_weight, stress_weight=s.stress_weight, comm=comm)
     t0 = time.perf_counter()
     theta = parameters(model)
+    nlin = model.species_count + model.alpha_scalar_moments
     if done == 0:
-        theta = _linear_start(loss, theta, model.species_count + model.alpha_scalar_moments,
-                              comm)
+        theta = _linear_start(loss, theta, nlin, comm)
+    if s.linear_solve:       # the optimiser's x is the radial block; θ = full(x)
+        objective = ProjectedLoss(loss, theta, nlin)
+        full, x0 = objective.full, theta[nlin:]
+    else:
+        objective, full, x0 = loss, (lambda x: x), theta
 
     def save(x: np.ndarray, iterations: int):
+        theta = full(x)                     # collective when it solves: every rank calls
         if ckpt is not None and comm.rank == 0:
-            write_mtp(ckpt, with_parameters(model, x))
+            write_mtp(ckpt, with_parameters(model, theta))
             Path(f"{ckpt}.json").write_text(json.dumps(
                 {"iterations": iterations, "loss_history": history, "species": numbers,
                  "settings": asdict(s)}))
 
-    state = {"it": done, "stopped_by": "max_iter", "x": theta}
+    state = {"it": done, "stopped_by": "max_iter", "x": x0}
+    stamps: list[float] = []
     if done < s.max_iter:
         def callback(intermediate_result):
             """Record, checkpoint; StopIteration ends the optimiser (decided on rank 0)."""
             state["it"] += 1
             state["x"] = np.array(intermediate_result.x, copy=True)
             history.append(float(intermediate_result.fun))
+            stamps.append(time.perf_counter() - t0)
             if state["it"] % s.checkpoint_every == 0:
                 save(state["x"], state["it"])
             over = s.time_limit is not None and time.perf_counter() - t0 > s.time_limit
@@ -163,16 +177,17 @@ def train(model: MTPModel, images: list[Atoms], *, species: list[int] | None = N
             if state["it"] >= s.max_iter:
                 raise StopIteration
 
-        res = minimize(loss, theta, jac=True, method=s.method, callback=callback,
+        res = minimize(objective, x0, jac=True, method=s.method, callback=callback,
                        options=_options(s.method, s.max_iter - done))
         if state["it"] < s.max_iter and state["stopped_by"] == "max_iter":
             state["stopped_by"] = "converged"
             if res.fun <= (history[-1] if history else np.inf):
                 state["x"] = np.array(res.x, copy=True)
     save(state["x"], state["it"])
-    return TrainResult(model=with_parameters(model, state["x"]), iterations=state["it"],
+    return TrainResult(model=with_parameters(model, full(state["x"])), iterations=state["it"],
                        loss_history=history, wall_time=time.perf_counter() - t0,
-                       stopped_by=state["stopped_by"], evaluations=loss.evaluations)
+                       stopped_by=state["stopped_by"], evaluations=loss.evaluations,
+                       iteration_times=stamps)
 
 
 def _options(method: str, maxiter: int) -> dict:

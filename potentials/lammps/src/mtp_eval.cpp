@@ -254,6 +254,54 @@ double MTPEvaluator::site_energy(int zi, int n, const double *rij, const int *zj
   return e;
 }
 
+void MTPEvaluator::basis_jacobian(int zi, int n, const double *rij, const int *zj,
+                                  double *basis, double *jac)
+{
+  reserve(n);
+  forward(zi, n, rij, zj);
+  const int c = cap_, n3 = 3 * n;
+  dm_.resize(static_cast<size_t>(nmom_) * n3);
+  // basic moments: dm_b/dr_j = (f' - |p| f / r) u^p u_hat + (f / r) grad_u u^p
+  for (int b = 0; b < nbasic_; ++b) {
+    const int m = basic_mono_[b];
+    const double *fr = f_.data() + basic_mu_[b] * c, *dfr = df_.data() + basic_mu_[b] * c;
+    const double *mo = mono_.data() + static_cast<size_t>(m) * c;
+    const double deg = mono_a_[m] + mono_b_[m] + mono_c_[m];
+    const double expo[3] = {double(mono_a_[m]), double(mono_b_[m]), double(mono_c_[m])};
+    double *out = dm_.data() + static_cast<size_t>(b) * n3;
+    for (int j = 0; j < n; ++j) {
+      const double s = (dfr[j] - deg * fr[j] * invr_[j]) * mo[j];
+      out[3 * j] = s * ux_[j];
+      out[3 * j + 1] = s * uy_[j];
+      out[3 * j + 2] = s * uz_[j];
+    }
+    for (int d = 0; d < 3; ++d) {
+      const int lo = mono_lower_[3 * m + d];
+      if (lo < 0) continue;
+      const double *ml = mono_.data() + static_cast<size_t>(lo) * c;
+      for (int j = 0; j < n; ++j) out[3 * j + d] += expo[d] * fr[j] * invr_[j] * ml[j];
+    }
+  }
+  // contracted moments: dm_k = sum mult (m_a dm_b + m_b dm_a)
+  for (int k = nbasic_; k < nmom_; ++k) {
+    double *out = dm_.data() + static_cast<size_t>(k) * n3;
+    std::fill(out, out + n3, 0.0);
+    for (int e = first_[k]; e < first_[k + 1]; ++e) {
+      const Term &t = terms_[e];
+      const double ca = t.mult * m_[t.b], cb = t.mult * m_[t.a];
+      const double *da = dm_.data() + static_cast<size_t>(t.a) * n3;
+      const double *db = dm_.data() + static_cast<size_t>(t.b) * n3;
+      for (int q = 0; q < n3; ++q) out[q] += ca * da[q] + cb * db[q];
+    }
+  }
+  const size_t nb = mapping_.size();
+  for (size_t a = 0; a < nb; ++a) {
+    basis[a] = m_[mapping_[a]];
+    const double *src = dm_.data() + static_cast<size_t>(mapping_[a]) * n3;
+    for (int q = 0; q < n3; ++q) jac[q * nb + a] = src[q];
+  }
+}
+
 int MTPEvaluator::parameter_count() const
 {
   return nspecies_ + static_cast<int>(mapping_.size()) + static_cast<int>(radial_coeffs_.size());

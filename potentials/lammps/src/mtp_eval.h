@@ -48,6 +48,12 @@ class MTPEvaluator {
   double site_energy(int zi, int n, const double *rij, const int *zj, double *grad,
                      double *basis = nullptr, double *dtheta = nullptr);
 
+  /// Forward-mode Jacobian of the basis (for the linear solve of training, not used by
+  /// the pair style): basis (basis_size()) receives B_alpha(i), jac (n x 3 x basis_size())
+  /// receives dB_alpha(i)/dr_ij (1/Å times B's unit); radial coefficients as last set.
+  void basis_jacobian(int zi, int n, const double *rij, const int *zj, double *basis,
+                      double *jac);
+
   /// Number of coefficients: species_count + basis_size() + radial coefficients; the
   /// parameter vector theta is [species_coeffs, moment_coeffs, radial_coeffs] (the radial
   /// block in MTPModel::radial_coeffs order [zi][zj][mu][k]).
@@ -96,6 +102,7 @@ class MTPEvaluator {
   std::vector<double> acc_s_, acc_vx_, acc_vy_, acc_vz_, tmp_a_, tmp_b_;  // backward sums
   std::vector<double> m_, w_;           // moments and adjoints dV/dm
   std::vector<double> wmu_;             // sum_b [mu_b = mu] w_b u^p_b, nrf_ rows
+  std::vector<double> dm_;              // basis_jacobian: dm_k/dr_ij, nmom_ rows of 3n
 };
 
 }    // namespace mdfe_mtp

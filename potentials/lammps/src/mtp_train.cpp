@@ -11,6 +11,11 @@
  * g = dE/dtheta along a pair displacement field drij (see fastloss.py); it is taken here by
  * a central difference of g at rij +- step * drij.
  *
+ * The linear design rows (mdfe_mtp_linear_rows) use that E, F and the virial are linear in
+ * the species and moment coefficients xi at fixed radial coefficients: column a of the
+ * rows is the configuration's E, F, W with xi = e_a, from the forward-mode basis Jacobian
+ * dB_a(i)/dr_ij of the evaluator (radial coefficients as last set).
+ *
  * Every function returns 0 on success or -1 after writing a message into err.
  */
 #include "mtp_eval.h"
@@ -31,6 +36,7 @@ struct Trainer {
   std::unique_ptr<mdfe_mtp::MTPEvaluator> ev;
   std::vector<double> r, grad, tmp;    // gathered neighbours of one atom, scratch gradient
   std::vector<int> z, idx;
+  std::vector<double> jac;             // basis Jacobian of one atom
 };
 
 void set_error(char *err, int errlen, const std::string &msg)
@@ -127,6 +133,52 @@ int mdfe_mtp_energy_forces(void *h, int natoms, const int *types, const std::int
       }
     }
     *energy = e;
+    return 0;
+  } catch (const std::exception &e) {
+    set_error(err, errlen, e.what());
+    return -1;
+  }
+}
+
+/// Design rows of the linear coefficients xi = theta[0 .. nlin-1], nlin = species_count +
+/// basis size, at the radial coefficients last set: E = erow . xi (erow: nlin), forces
+/// F[3 i + d] = frows[(3 i + d) * nlin + .] . xi (natoms x 3 x nlin), virial
+/// W[3 a + b] = vrows[(3 a + b) * nlin + .] . xi (9 x nlin). Outputs are overwritten.
+int mdfe_mtp_linear_rows(void *h, int natoms, const int *types, const std::int64_t *first,
+                         const int *nbr, const double *rij, double *erow, double *frows,
+                         double *vrows, char *err, int errlen)
+{
+  try {
+    Trainer &t = *static_cast<Trainer *>(h);
+    const int ns = t.ev->species_count(), nb = t.ev->basis_size(), nlin = ns + nb;
+    std::fill(erow, erow + nlin, 0.0);
+    std::fill(frows, frows + static_cast<size_t>(3) * natoms * nlin, 0.0);
+    std::fill(vrows, vrows + 9 * nlin, 0.0);
+    for (int i = 0; i < natoms; ++i) erow[types[i]] += 1.0;
+    std::vector<double> basis(nb);
+    for (int i = 0; i < natoms; ++i) {
+      const int n = gather(t, i, types, first, nbr, rij, nullptr, 0.0);
+      t.jac.resize(static_cast<size_t>(nb) * 3 * n);
+      t.ev->basis_jacobian(types[i], n, t.r.data(), t.z.data(), basis.data(), t.jac.data());
+      for (int b = 0; b < nb; ++b) erow[ns + b] += basis[b];
+      for (int k = 0; k < n; ++k) {
+        const double *v = &t.r[3 * k];
+        const int j = nbr[t.idx[k]];
+        for (int d = 0; d < 3; ++d) {
+          double *fi = frows + static_cast<size_t>(3 * i + d) * nlin + ns;
+          double *fj = frows + static_cast<size_t>(3 * j + d) * nlin + ns;
+          const double *g = &t.jac[static_cast<size_t>(3 * k + d) * nb];
+          for (int b = 0; b < nb; ++b) {
+            fi[b] += g[b];
+            fj[b] -= g[b];
+          }
+          for (int e = 0; e < 3; ++e) {
+            double *w = vrows + (3 * e + d) * nlin + ns;
+            for (int b = 0; b < nb; ++b) w[b] += v[e] * g[b];
+          }
+        }
+      }
+    }
     return 0;
   } catch (const std::exception &e) {
     set_error(err, errlen, e.what());
