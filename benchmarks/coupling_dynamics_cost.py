@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _common import write_result  # noqa: E402
 SCRIPT = ROOT / "tests/coupling_dynamics/mpi/dyn_check.py"
 RUNS = [(1, "shared", 16, "Cu"), (1, "shared", 60, "Cu"), (1, "shared", 240, "Cu"),
         (1, "shared", 600, "Cu"), (2, "shared", 240, "Cu"), (3, "disjoint", 240, "Cu"),
@@ -65,11 +67,8 @@ def main():
               f"{r['fe_us']:7.1f}  MD {r['md_us']:8.1f}  exchange {r['exchange_us']:7.1f} "
               f"({100 * r['exchange_share']:.1f} %)  operators {r['operators_us']:7.1f} µs/step "
               f"({100 * r['operators_share']:.1f} %)", flush=True)
-    path = ROOT / "benchmarks/results/coupling_dynamics_cost.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"machine": f"{os.cpu_count()} cores, shared",
-                                "load_average_1min_at_end": os.getloadavg()[0],
-                                "results": results}, indent=1))
+    write_result("coupling_dynamics_cost", {"load_average_1min_at_end": os.getloadavg()[0],
+                                            "results": results})
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _common import write_result  # noqa: E402
 SCRIPT = ROOT / "tests/coupling_dynamics/mpi/dyn_check.py"
 
 A_CU, C_L = 3.615, 43.6            # Å, Å/ps (longitudinal [100] sound speed, Cu_u3)
@@ -98,9 +100,7 @@ def graphene(ranks):
                       f" returned {100 * r['returned']:6.2f} %, E(end)/E(0) {r['E_end']:.4f}, "
                       f"{r['seconds_run']:.1f} s (exchange {100 * r['transfer_share']:.1f} %)",
                       flush=True)
-    path = ROOT / "benchmarks/results/coupling_waves_graphene.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"ranks": ranks, "results": results}, indent=1))
+    write_result("coupling_waves_graphene", {"ranks": ranks, "results": results})
 
 
 def main():
