@@ -12,9 +12,9 @@ public hooks ``commands``, ``define_group``, ``local_array``, ``advance``):
   all three directions, so flexural motion of sheets is damped too), evaluated after the
   force computation, i.e. with the half-step velocity of velocity Verlet. The random force
   R_a (⟨R R⟩ = 2 γ_a m_a k_B T / dt per component, fluctuation–dissipation for a step dt) is
-  drawn in Python from a counter-based generator (Philox keyed by (seed, step)) for *every*
-  atom ID and the owned rows picked by ID, so the trajectory does not depend on the rank
-  count or layout. (LAMMPS' ``fix langevin`` draws from one generator per rank, seeded
+  drawn in Python from a counter-based generator (Philox keyed by (seed, step)) for every
+  atom with γ > 0, in ID order, and the owned rows picked by ID, so the trajectory does not
+  depend on the rank count or layout. (LAMMPS' ``fix langevin`` draws from one generator per rank, seeded
   with seed + rank, so its forces change with the domain decomposition.)
 - energy tallies after every step: the region's potential energy, and Σ e_a (LAMMPS
   ``pe/atom`` site energies), Σ ½ m v² over the free atoms.
@@ -80,7 +80,11 @@ class MDStepper:
         self._sigma = None
         if self.temperature > 0 and self.damped:
             m = self._masses_by_id()
-            self._sigma = np.sqrt(2.0 * gamma * m * KB * self.temperature * MVV2E / dt)
+            hot = np.flatnonzero(gamma > 0)                 # atoms with a random force
+            self._slot = np.full(n + 1, len(hot))           # ID − 1 → row of R (last: 0)
+            self._slot[hot] = np.arange(len(hot))
+            self._sigma = np.sqrt(2.0 * gamma[hot] * m[hot] * KB * self.temperature
+                                  * MVV2E / dt)
         self._write_properties()
 
     def _masses_by_id(self) -> np.ndarray:
@@ -98,15 +102,16 @@ class MDStepper:
         ids = np.asarray(self.region.local_array("id"), np.int64) - 1
         self.region.local_array("d_mdfe_gamma")[:] = self._gamma[ids]
         if self._sigma is not None:
-            R = self.random_forces(self._count)[ids]
+            R = np.vstack([self.random_forces(self._count), np.zeros((1, 3))])[
+                self._slot[ids]]
             for c, name in enumerate(("d_mdfe_rx", "d_mdfe_ry", "d_mdfe_rz")):
                 self.region.local_array(name)[:] = R[:, c]
 
     def random_forces(self, count: int) -> np.ndarray:
-        """Random Langevin forces (n, 3) eV/Å of every atom (by ID − 1) at step ``count``:
-        a function of (seed, count) only."""
+        """Random Langevin forces (k, 3) eV/Å at step ``count`` of the k atoms with γ > 0,
+        in the order of their IDs: a function of (seed, count) only."""
         gen = np.random.Generator(np.random.Philox(key=self.seed * (1 << 32) + int(count)))
-        return gen.standard_normal((self.region.natoms, 3)) * self._sigma[:, None]
+        return gen.standard_normal((len(self._sigma), 3)) * self._sigma[:, None]
 
     # ------------------------------------------------------------------ collective
     def thermalize(self, temperature: float, seed: int) -> None:
