@@ -98,6 +98,11 @@ SETS = (
     DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
             lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
     DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),
+    # active learning round 2: 16-atom cut-outs around the worst-graded crack-tip atoms of
+    # a fully atomistic K ramp with C_L16e (grades 2.3-2.6; python -m
+    # mdfe.potentials.dft.cutouts, see potentials/data/README.md)
+    DataSet("carbon_crack_tip_al2", "carbon/graphene_crack_tip_al2.inputs.extxyz",
+            "carbon/graphene_crack_tip_al2.extxyz", None),
 )
 
 
