@@ -158,10 +158,15 @@ class CrackBenchmark:
             if hasattr(value, "positions") and hasattr(value, "cell"):     # a unit cell
                 return (np.asarray(value.positions).tobytes(),
                         np.asarray(value.cell).tobytes(), tuple(value.symbols))
+            try:
+                hash(value)
+            except TypeError:          # e.g. an MPI communicator: the same object
+                return id(value)
             return value
 
         def cached(*args, **kwargs):
-            k = (name, tuple(key(a) for a in args), tuple(sorted(kwargs.items())))
+            k = (name, tuple(key(a) for a in args),
+                 tuple(sorted((n, key(v)) for n, v in kwargs.items())))
             if k not in cache:
                 cache[k] = fn(*args, **kwargs)
             return cache[k]

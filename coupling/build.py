@@ -74,10 +74,12 @@ def check_species(potential, atoms, what: str = "structure") -> None:
 
 
 def coupled_region(geometry, md_comm, atoms, roles, potential, mesh, law: ContinuumLaw,
-                   locator=None) -> CoupledRegion:
+                   locator=None, offsets=None) -> CoupledRegion:
     """The CoupledRegion of ``atoms`` (ASE, IDs 1..n in order; roles (n,) codes of
     :mod:`mdfe.coupling.geometry`); the MD region lives on ``md_comm`` (None: this rank
     is not in the region's MD group). Sheets use boundary ``s s p``, bulk ``s s s``.
+    offsets (n, 3) Å or None: fixed displacements of the atoms the FE places (crack-face
+    edge relaxation, :func:`mdfe.coupling.face_relaxation.face_offsets`).
 
     Checked first, on every rank (ValueError / GeometryError naming the region): species
     of ``atoms`` vs the potential's elements, and the geometry against the potential's
@@ -96,4 +98,4 @@ def coupled_region(geometry, md_comm, atoms, roles, potential, mesh, law: Contin
                       boundary="s s p" if law.dim == 2 else "s s s")
     sub = atoms.get_array("sublattice") if "sublattice" in atoms.arrays else None
     return CoupledRegion(geometry, md, np.arange(1, len(atoms) + 1), atoms.positions, roles,
-                         mesh, locator, sublattice=sub, shift=law.shift)
+                         mesh, locator, sublattice=sub, shift=law.shift, offsets=offsets)

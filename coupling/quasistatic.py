@@ -67,10 +67,12 @@ class CoupledRegion:
     sublattice (n,): the region's atoms, the same on every rank (they come from the
     set-up / config). mesh: the replicated FE mesh (nodes, elements, locate through
     ``locator``: any object with ``locate(points)``). shift: inner-shift provider or None.
+    offsets (n, 3) Å or None: a fixed displacement added to every atom the FE places (the
+    edge relaxation of crack-face atoms, :mod:`mdfe.coupling.face_relaxation`).
     """
 
     def __init__(self, geometry: RegionGeometry, md, ids, X, roles, mesh, locator,
-                 sublattice=None, shift=None):
+                 sublattice=None, shift=None, offsets=None):
         self.geometry, self.md = geometry, md
         dim = mesh.nodes.shape[1]
         self.ids = np.asarray(ids, np.int64)
@@ -78,6 +80,8 @@ class CoupledRegion:
         self.ids = self.ids[order]
         self.X = np.asarray(X, float)[order]
         self.roles = np.asarray(roles)[order]
+        self.offsets = (np.zeros((len(self.ids), 3)) if offsets is None
+                        else np.asarray(offsets, float)[order])
         sub = None if sublattice is None else np.asarray(sublattice)[order]
         elem, nodes, shape = locator.locate(self.X[:, :dim])
         self.roles = snap_core_to_elements(self.roles, elem, mesh, geometry)
@@ -120,8 +124,8 @@ class CoupledRegion:
 
     # ---------------------------------------------------------------- steps on MD ranks
     def place_atoms(self, U: np.ndarray, dU: np.ndarray | None, core_from_fe: bool) -> None:
-        """Band and pad atoms to X + N U (+ inner shift); core atoms moved by N dU, or, with
-        ``core_from_fe``, placed at X + N U (+ shift) too. U, dU (n_needed, dim) Å at the
+        """Band and pad atoms to X + δ + N U (+ inner shift) (δ: ``offsets``); core atoms
+        moved by N dU, or, with ``core_from_fe``, placed at X + δ + N U (+ shift) too. U, dU (n_needed, dim) Å at the
         plan's needed nodes. Out-of-plane coordinates of placed atoms: the reference."""
         dim = U.shape[1]
         moves = [("all" if core_from_fe else "slaved", U, True)]
@@ -133,8 +137,8 @@ class CoupledRegion:
                 continue
             x = self.md.owned_positions(op.ids)
             if absolute:
-                ref = self.X[np.searchsorted(self.ids, op.ids)]
-                x[:] = ref
+                rows = np.searchsorted(self.ids, op.ids)
+                x[:] = self.X[rows, :x.shape[1]] + self.offsets[rows, :x.shape[1]]
                 x[:, :dim] += op.displacements(field[cols])
             else:
                 x[:, :dim] += op.N @ field[cols]

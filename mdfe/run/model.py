@@ -31,6 +31,7 @@ class Inputs:
     atoms: object             # ASE Atoms of the MD region (core + band + pad), IDs 1..n
     roles: np.ndarray         # (n,) role codes
     slit_ids: tuple           # (upper, lower) 1-based IDs across the slit
+    face_offsets: np.ndarray  # (n, 3) Å: edge relaxation of the crack-face atoms
     tip: np.ndarray           # (2,) initial tip (snapped), Å
     geometry: object          # RegionGeometry
     mesh: object              # FE Mesh with the slit
@@ -69,6 +70,7 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
     the mesh is made on its rank 0 and broadcast (identical on every rank); the rest is
     deterministic and computed on every rank (errors are then raised everywhere alike)."""
     from mdfe.coupling import build
+    from mdfe.coupling.face_relaxation import edge_relaxation, face_offsets
     from mdfe.coupling.geometry import OUTSIDE, GeometryError, Outline, RegionGeometry, check_regions
     from mdfe.potentials.properties import edges, elastic
     from mdfe.potentials.properties.elastic import lattice_constant
@@ -141,12 +143,14 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
         node_weights(mesh.nodes, mesh.elements, geom)
     except GeometryError as exc:
         raise ConfigError(f"{source}: [md] / [body]: {exc}") from None
-    law = build.continuum_law(pot, hexagonal_primitive(mat, a))
-    law2 = _second_material(cfg, source, mesh, geom, tip)
+    law = build.continuum_law(pot, hexagonal_primitive(mat, a), comm=comm)
+    law2 = _second_material(cfg, source, mesh, geom, tip, comm)
     try:
         build.check_species(pot, atoms, what="structure.material")
     except ValueError as exc:
         raise ConfigError(f"{source}: [potential] elements: {exc}") from None
+    offsets = face_offsets(atoms.positions, np.ones(len(atoms), bool), y_cut, x_tip,
+                           edge_relaxation(pot, mat, a, faces))
     e_prime = elastic.plane_stress_modulus(law.C)
     gamma = edges.edge_energy(pot, mat, a, faces)
     if not gamma > 0:
@@ -154,7 +158,8 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
                           f"energy of {mat} is γ = {gamma:.4f} eV/Å ≤ 0, so K_G = sqrt(2γE') "
                           "is undefined: the potential does not describe the crack faces "
                           "(train it on edges)")
-    return Inputs(cfg, pot, a, lo, atoms, roles, (upper, lower), tip, geom, mesh, law, law2,
+    return Inputs(cfg, pot, a, lo, atoms, roles, (upper, lower), offsets, tip, geom, mesh,
+                  law, law2,
                   e_prime, gamma, edges.griffith_k(gamma, e_prime))
 
 
@@ -165,7 +170,7 @@ def md_radius(geom, tip) -> float:
     return float(np.linalg.norm(corners - tip, axis=1).max() + o.radius)
 
 
-def _second_material(cfg: dict, source: str, mesh, geom, tip):
+def _second_material(cfg: dict, source: str, mesh, geom, tip, comm=None):
     """Lateral heterostructure: put the FE elements above structure.interface_y in a new
     region (named "second_material") and return the Cauchy–Born law of structure.second_material with the same potential
     (its own relaxed lattice constant; the misfit strain at the interface is not modelled);
@@ -195,7 +200,7 @@ def _second_material(cfg: dict, source: str, mesh, geom, tip):
     second = int(mesh.regions.max()) + 1
     mesh.regions = np.where(centroid_y > y_if, second, mesh.regions).astype(np.int64)
     mesh.region_names = dict(mesh.region_names, second_material=second)
-    return build.continuum_law(pot2, hexagonal_primitive(st["second_material"], a2))
+    return build.continuum_law(pot2, hexagonal_primitive(st["second_material"], a2), comm=comm)
 
 
 def crystal_patch(material: str, pot, faces: str, a: float, anchor, lo, hi):
@@ -237,7 +242,7 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
                                           for r in np.unique(inp.mesh.regions)},
                                comm=groups.fe, options={"ksp_rtol": 1e-10, "ksp_atol": 1e-14})
     region = build.coupled_region(inp.geometry, groups.md[0], inp.atoms, inp.roles,
-                                  inp.potential, inp.mesh, inp.law)
+                                  inp.potential, inp.mesh, inp.law, offsets=inp.face_offsets)
     if region.md is not None:
         region.md.exclude_pairs(*inp.slit_ids)
     s = cfg["solver"]

@@ -1,4 +1,4 @@
-"""Edge energies of 2D sheets and the Griffith stress intensity factor.
+"""Edge energies and edge stresses of 2D sheets, and the Griffith stress intensity factor.
 
 :func:`edge_energy`: γ (eV/Å) of the straight edges of a ribbon cut from a hexagonal sheet
 (graphene, h-BN), relaxed at 0 K: γ = (E_ribbon − N ε_sheet) / (2 L), L the periodic
@@ -29,16 +29,49 @@ EV = 1.602176634e-19  # J
 ANGSTROM = 1e-10      # m
 
 
-def _relaxed_energy(potential: LammpsPotential, cell, positions, symbols, ftol) -> float:
+def _relax(potential: LammpsPotential, cell, positions, symbols, ftol):
+    """(energy eV, positions (N, 3) Å in ID order, each the image nearest its start) of
+    an orthogonal periodic cell relaxed at fixed cell by CG to the force tolerance
+    ``ftol`` (eV/Å, LAMMPS' 2-norm)."""
     from mpi4py import MPI
     lmp = open_lammps(MPI.COMM_SELF)
     try:
         create_system(lmp, potential, cell, positions, symbols, "p p p")
         lmp.commands_list(["min_style cg", "min_modify line quadratic",
                            f"minimize 0.0 {ftol!r} 100000 1000000", "run 0"])
-        return lmp.get_thermo("pe")
+        ids = np.asarray(lmp.numpy.extract_atom("id"))[:len(positions)]
+        x = np.asarray(lmp.numpy.extract_atom("x"))[:len(positions)]
+        out = np.empty_like(x)
+        out[ids - 1] = x
+        lengths = np.diag(np.asarray(cell, float))      # orthogonal cells here
+        out -= lengths * np.round((out - positions) / lengths)   # undo LAMMPS' wrapping
+        return lmp.get_thermo("pe"), out
     finally:
         lmp.close()
+
+
+def _ribbon(potential: LammpsPotential, material: str, a: float, orientation: str,
+            rows: int, repeats: int):
+    """(periodic sheet strip, ribbon: UnitCells ``repeats`` rectangular cells long, the
+    ribbon ``rows`` cells wide; the ribbon's box (3, 3) Å with vacuum ≥ 2 cutoff across
+    it). Both are periodic along x."""
+    lz = sheet_vacuum(potential.cutoff)
+    unit = hexagonal_rectangular(material, a, orientation, lz).repeat(repeats, 1)
+    ribbon = unit.repeat(1, rows)
+    cell = ribbon.cell.copy()
+    cell[1, 1] += sheet_vacuum(potential.cutoff)
+    return unit, ribbon, cell
+
+
+def relaxed_ribbon(potential: LammpsPotential, material: str, a: float, orientation: str,
+                   rows: int = 10, ftol: float = 1e-10):
+    """The edge relaxation of a flat ribbon (see :func:`edge_energy` for the ribbon):
+    (positions (N, 3) Å of the unrelaxed ribbon, relaxed positions (N, 3) Å, symbols,
+    period along x Å). The ribbon is one rectangular cell long: its x period is the
+    edge's period."""
+    _, ribbon, cell = _ribbon(potential, material, a, orientation, rows, 1)
+    _, x = _relax(potential, cell, ribbon.positions, ribbon.symbols, ftol)
+    return ribbon.positions.copy(), x, tuple(ribbon.symbols), float(cell[0, 0])
 
 
 def edge_energy(potential: LammpsPotential, material: str, a: float, orientation: str,
@@ -48,14 +81,31 @@ def edge_energy(potential: LammpsPotential, material: str, a: float, orientation
     The ribbon is ``rows`` rectangular cells wide (about rows·√3·a for zigzag edges) and
     ``repeats`` cells long, with vacuum ≥ 2 cutoff across it and above it.
     """
-    lz = sheet_vacuum(potential.cutoff)
-    unit = hexagonal_rectangular(material, a, orientation, lz).repeat(repeats, 1)
-    sheet = _relaxed_energy(potential, unit.cell, unit.positions, unit.symbols, ftol)
-    ribbon = unit.repeat(1, rows)
-    cell = ribbon.cell.copy()
-    cell[1, 1] += sheet_vacuum(potential.cutoff)
-    e_ribbon = _relaxed_energy(potential, cell, ribbon.positions, ribbon.symbols, ftol)
+    unit, ribbon, cell = _ribbon(potential, material, a, orientation, rows, repeats)
+    sheet, _ = _relax(potential, unit.cell, unit.positions, unit.symbols, ftol)
+    e_ribbon, _ = _relax(potential, cell, ribbon.positions, ribbon.symbols, ftol)
     return (e_ribbon - rows * sheet) / (2.0 * unit.cell[0, 0])
+
+
+def edge_stress(potential: LammpsPotential, material: str, a: float, orientation: str,
+                rows: int = 10, strain: float = 1e-4, ftol: float = 1e-10) -> float:
+    """Edge stress τ (eV/Å) of relaxed ``orientation`` edges: the force along the edge
+    that each edge carries beyond the bulk (τ < 0: compressive, the edge would be longer),
+
+        τ = [dE_ribbon/dε − rows · dE_strip/dε] / (2 L),
+
+    by a central difference of the relaxed energies at strains ±``strain`` along the edge
+    (ribbon of :func:`edge_energy`, one cell long; L its period, Å)."""
+    unit, ribbon, cell = _ribbon(potential, material, a, orientation, rows, 1)
+    slope = []
+    for cell_, pos, sym in ((unit.cell, unit.positions, unit.symbols),
+                            (cell, ribbon.positions, ribbon.symbols)):
+        e = []
+        for s in (strain, -strain):
+            stretch = np.diag([1.0 + s, 1.0, 1.0])
+            e.append(_relax(potential, cell_ @ stretch, pos @ stretch, sym, ftol)[0])
+        slope.append((e[0] - e[1]) / (2 * strain))
+    return (slope[1] - rows * slope[0]) / (2.0 * unit.cell[0, 0])
 
 
 def griffith_k(gamma: float, e_prime: float) -> float:

@@ -254,8 +254,9 @@ class CrackCase(_Case):
         fe = (build.fe_problem(inp.mesh, inp.law, groups.fe,
                                options={"ksp_rtol": 1e-10, "ksp_atol": 1e-14})
               if groups.fe is not None else None)
+        offsets = None if "--no-face-relaxation" in sys.argv else inp.face_offsets
         region = build.coupled_region(inp.geometry, groups.md[0], inp.atoms, inp.roles,
-                                      inp.potential, inp.mesh, inp.law)
+                                      inp.potential, inp.mesh, inp.law, offsets=offsets)
         if region.md is not None:
             region.md.exclude_pairs(*inp.slit_ids)
         qs = QuasiStaticCoupling(self.comm, fe, [region], tol=self.tol, max_exchanges=300,
