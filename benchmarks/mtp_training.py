@@ -107,7 +107,8 @@ def main() -> int:
     (out / "summary.json").write_text(json.dumps(
         {"element": el, "level": a.level, "iterations": fit.iterations,
          "wall_time_s": sum(state["wall_times"]), "ranks": MPI.COMM_WORLD.size,
-         "settings": base, "min_dist": a.min_dist, "max_dist": a.max_dist,
+         "settings": base, "linear_solve": a.linear_solve, "min_dist": a.min_dist,
+         "max_dist": a.max_dist,
          "radial_basis_size": a.radial_basis_size, "test_mae": summary,
          "published": PUBLISHED[el]}, indent=1))
     return 0
