@@ -34,38 +34,26 @@ def test_graphene_uniform_strain_state_stays(run_mpi, tmp_path):
     assert max(res["err_fe"]) <= 1e-3, res["err_fe"]
 
 
-@pytest.mark.mpi
-@pytest.mark.timeout(300)
-def test_graphene_flexural_wave_reflected_without_damping(run_mpi, tmp_path):
-    res = run(run_mpi, tmp_path, 1, "packet", *G, *FLEX, "--gamma", 0)
-    assert returned(res) >= 0.5, returned(res)
-
-
-@pytest.mark.mpi
-@pytest.mark.timeout(300)
-def test_graphene_flexural_wave_absorbed_by_damping_band(run_mpi, tmp_path):
-    res = run(run_mpi, tmp_path, 1, "packet", *G, *FLEX, "--gamma", 20)
-    assert returned(res) <= 0.10, returned(res)
-    assert res["E"][-1] <= 0.10 * res["E"][0]
-
-
 #: in-plane packet λ = 3a (< 2h: the FE cannot carry it) along x, σ = λ, A = 0.02 Å, with
 #: the inner shift of its local strain (else ~20 % of its energy is an optical, sublattice-
 #: against-sublattice y mode with no group velocity that stays in the core); 2000 steps.
 INPLANE = ["--polarization", "x", "--lam", 3, "--sigma", 1.0, "--amp", 0.02, "--steps", 2000,
            "--sample", 50]
+PACKETS = pytest.mark.parametrize("packet", [FLEX, INPLANE], ids=["flexural", "inplane"])
 
 
 @pytest.mark.mpi
 @pytest.mark.timeout(300)
-def test_graphene_short_inplane_wave_reflected_without_damping(run_mpi, tmp_path):
-    res = run(run_mpi, tmp_path, 1, "packet", *G, *INPLANE, "--gamma", 0)
+@PACKETS
+def test_graphene_short_wave_reflected_without_damping(run_mpi, tmp_path, packet):
+    res = run(run_mpi, tmp_path, 1, "packet", *G, *packet, "--gamma", 0)
     assert returned(res) >= 0.5, returned(res)
 
 
 @pytest.mark.mpi
 @pytest.mark.timeout(300)
-def test_graphene_short_inplane_wave_absorbed_by_damping_band(run_mpi, tmp_path):
-    res = run(run_mpi, tmp_path, 1, "packet", *G, *INPLANE, "--gamma", 20)
+@PACKETS
+def test_graphene_short_wave_absorbed_by_damping_band(run_mpi, tmp_path, packet):
+    res = run(run_mpi, tmp_path, 1, "packet", *G, *packet, "--gamma", 20)
     assert returned(res) <= 0.10, returned(res)
     assert res["E"][-1] <= 0.10 * res["E"][0]
