@@ -14,8 +14,8 @@ with ratios old / new. JSON in benchmarks/results/.
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -27,6 +27,9 @@ import mdfe  # noqa: F401,E402  (loads the MPI library first)
 from mdfe.potentials.mtp.mlearn import read_mlearn
 from mdfe.potentials.mtp.model import untrained
 from mdfe.potentials.mtp.trainer import TrainSettings, train
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import write_result  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mlearn"
 
@@ -45,8 +48,6 @@ def main() -> int:
     p.add_argument("--level", type=int, default=16)
     p.add_argument("--seconds", type=float, default=120.0, help="wall time per path")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--out", type=Path,
-                   default=Path(__file__).parent / "results" / "mtp_linear_solve.json")
     a = p.parse_args()
     images = read_mlearn(DATA / "Si" / "training.json")[::a.every]
     template = untrained(a.level, 1, 1.8, 5.0, 8)
@@ -80,9 +81,9 @@ def main() -> int:
         ratios["cpu_to_target_old_over_new"] = (hit_old[0] * old["cpu_per_iteration"]) / (
             hit_new[0] * new["cpu_per_iteration"])
     print("ratios old/new: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
-    a.out.write_text(json.dumps({"configurations": len(images), "level": a.level,
-                                 "seconds_per_path": a.seconds, "runs": runs,
-                                 "ratios": ratios}, indent=1))
+    write_result("mtp_linear_solve", {"configurations": len(images), "level": a.level,
+                                      "seconds_per_path": a.seconds, "runs": runs,
+                                      "ratios": ratios})
     return 0
 
 
