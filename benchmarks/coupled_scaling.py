@@ -10,7 +10,7 @@ predict the largest 1-rank run and the 2-rank runs within 25 %; the figure
 ``results/coupled_scaling.png`` shows measured vs predicted, and the model's
 extrapolations to 10⁶–10⁸ atom-equivalents on hundreds of ranks (unvalidated).
 
-Usage: python benchmarks/coupled_scaling.py [--sizes 80:5 80:8 80:11]
+Usage: python benchmarks/coupled_scaling.py [--sizes 120:6 120:9 120:12 120:16]
            [--ranks 2] [--tol 1e-3]
 """
 from __future__ import annotations
@@ -197,7 +197,7 @@ def tables(res: dict) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=size, nargs="+",
-                    default=[(80.0, 5.0), (80.0, 8.0), (80.0, 11.0)],
+                    default=[(120.0, 6.0), (120.0, 9.0), (120.0, 12.0), (120.0, 16.0)],
                     help="L:R pairs, Å, ascending; the last is held out")
     ap.add_argument("--ranks", type=int, default=2)
     ap.add_argument("--tol", type=float, default=1e-3)
