@@ -143,8 +143,8 @@ def build_inputs(cfg: dict, source: str = "<config>", comm=None) -> Inputs:
         node_weights(mesh.nodes, mesh.elements, geom)
     except GeometryError as exc:
         raise ConfigError(f"{source}: [md] / [body]: {exc}") from None
+    law2 = _second_material(cfg, source, mesh, geom, tip, comm)   # checks first: no ξ table
     law = build.continuum_law(pot, hexagonal_primitive(mat, a), comm=comm)
-    law2 = _second_material(cfg, source, mesh, geom, tip, comm)
     try:
         build.check_species(pot, atoms, what="structure.material")
     except ValueError as exc:
