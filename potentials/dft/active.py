@@ -86,6 +86,24 @@ def select_diverse(grader_factory, training: list, candidates: list, threshold: 
     return picked
 
 
+def write_selection(model, species: list[str], training: list, candidates: list,
+                    threshold: float, max_count: int, output: Path,
+                    config_type: str | None = None) -> list:
+    """MaxVol-select (:func:`select_diverse`, per-atom grades of ``model``) at most
+    ``max_count`` of ``candidates`` graded ≥ ``threshold`` against ``training``, tag them
+    (``config_type`` and ``source_index`` in info, when ``config_type`` is given) and
+    write them to ``output`` (extxyz). Returns the selected Atoms."""
+    from mdfe.potentials.mtp.grade import ExtrapolationGrader
+    picked = select_diverse(lambda tr: ExtrapolationGrader(model, species, tr, per="atom"),
+                            training, candidates, threshold, max_count)
+    sel = [candidates[i] for i in picked]
+    if config_type is not None:
+        for n, at in enumerate(sel):
+            at.info.update(config_type=config_type, source_index=n)
+    ase.io.write(output, sel, format="extxyz")
+    return sel
+
+
 def main(argv: list[str] | None = None) -> int:
     import mdfe  # noqa: F401  (MPI library first)
     from mdfe.potentials.mtp.calculator import MTPCalculator
@@ -126,11 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                           [300.0, 1000.0, 2000.0], a.steps, a.every, a.seed,
                           grade=lambda at: grader.grade([at])[0].configuration)
     print(f"{len(cands)} MD candidates; grades max {max(c.info['grade'] for c in cands):.2f}")
-    picked = select_diverse(
-        lambda tr: ExtrapolationGrader(model, species, tr, per="atom"),
-        training, cands, a.threshold, a.max_count)
-    sel = [cands[i] for i in picked]
-    ase.io.write(a.output, sel, format="extxyz")
+    sel = write_selection(model, species, training, cands, a.threshold, a.max_count, a.output)
     print(f"selected {len(sel)} (grades {[round(c.info['grade'], 2) for c in sel]}) "
           f"-> {a.output}")
     return 0

@@ -30,7 +30,7 @@ import ase.io
 import numpy as np
 from ase import Atoms
 
-from .active import select_diverse
+from .active import write_selection
 from .ship import load_config
 
 VACUUM = 6.5       # Å on each side of a cut-out (≥ 6 Å: one k-point along that axis)
@@ -106,13 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     if not cands:
         print(f"no interior atom graded ≥ {a.threshold}: nothing to label")
         return 0
-    picked = select_diverse(lambda tr: ExtrapolationGrader(model, species, tr, per="atom"),
-                            training, cands, a.threshold, a.max_count)
-    sel = [cands[i] for i in picked]
-    for n, at in enumerate(sel):
-        at.info["config_type"] = f"{cfg['name']}_crack_tip_cutout"
-        at.info["source_index"] = n
-    ase.io.write(a.output, sel, format="extxyz")
+    sel = write_selection(model, species, training, cands, a.threshold, a.max_count,
+                          a.output, config_type=f"{cfg['name']}_crack_tip_cutout")
     print(f"{len(cands)} cut-outs graded ≥ {a.threshold}; picked {len(sel)} (grades "
           f"{[round(c.info['grade'], 2) for c in sel]}) -> {a.output}")
     return 0

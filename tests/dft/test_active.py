@@ -56,3 +56,27 @@ def test_md_candidates_snapshots_and_break():
         return 20.0 if len(calls) == 2 else 1.0  # second snapshot extrapolates
     snaps = md_candidates(EMT, [start], [300.0], steps=40, every=10, seed=0, grade=grade)
     assert len(snaps) == 1 and snaps[0].info["grade"] == 1.0
+
+
+def test_write_selection_writes_the_maxvol_picks_tagged(tmp_path):
+    """With the shipped carbon MTP's grade: the file holds the picks, tagged, in pick order
+    (grades non-increasing), and a configuration copied from the training set is never
+    picked (its grade is ≤ 1: it lies inside the active set's volume)."""
+    import ase.io
+
+    from mdfe.potentials.dft.active import write_selection
+    from mdfe.potentials.dft.datasets import DATA_DIR
+    from mdfe.potentials.dft.structures import sheet_set
+    from mdfe.potentials.mtp.mtp_file import read_mtp
+    model = read_mtp(DATA_DIR / "carbon" / "C_L16e.mtp")
+    frames = sheet_set(2.467, ("C", "C"), {"8": 24}, seed=3, name="t")
+    training, cands = frames[:18], frames[18:] + [frames[0].copy()]
+    out = tmp_path / "sel.extxyz"
+    sel = write_selection(model, ["C"], training, cands, 1.0, 3, out, config_type="probe")
+    back = ase.io.read(out, ":")
+    assert 1 <= len(back) == len(sel) <= 3
+    assert [a.info["source_index"] for a in back] == list(range(len(back)))
+    assert all(a.info["config_type"] == "probe" for a in back)
+    grades = [a.info["grade"] for a in back]
+    assert all(g >= 1.0 for g in grades) and grades == sorted(grades, reverse=True)
+    assert not any(np.allclose(a.positions, frames[0].positions) for a in back)
