@@ -2,7 +2,7 @@
 
 Sub-commands live in :mod:`mdfe.commands` (one module each) and are discovered here.
 Under ``mpirun`` an exception on any rank aborts the whole job with that rank's message
-(:func:`mdfe.runtime.abort_on_error`).
+(:func:`mdfe.runtime.abort_on_error`). One BLAS thread per rank: set on ``import mdfe``.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pkgutil
 import sys
 
 from mdfe import commands
-from mdfe.runtime import abort_on_error, set_thread_defaults
+from mdfe.runtime import abort_on_error
 
 
 def _command_modules():
@@ -34,7 +34,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    set_thread_defaults()
     args = build_parser().parse_args(argv)
     with abort_on_error():
         return int(args._run(args) or 0)
