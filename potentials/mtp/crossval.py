@@ -3,8 +3,12 @@
 Each candidate (a dict of :func:`~mdfe.potentials.mtp.model.untrained` arguments — level,
 min_dist, max_dist — and :class:`TrainSettings` fields) is trained on k−1 folds and
 scored on the held-out fold; the score is the training loss's own combination of errors,
-w_E·RMSE(E/N)² + w_F·RMSE(F)² (eV², eV²/Å² weighted), averaged over folds. The test split
-is never seen here.
+w_E·RMSE(E/N)² + w_F·RMSE(F)² (eV², eV²/Å² weighted), averaged over folds. Scores of
+candidates with different loss weights are not comparable, so each result also carries the
+fold-averaged held-out MAEs (energy per atom eV/atom, force components eV/Å) to rank by.
+With ``start`` (a trained potential) every fold starts from it instead of an untrained
+template (a warm start: cheap proxies for weight choices, e.g. ``max_iter=0`` with
+``linear_solve`` re-solves only the linear coefficients). The test split is never seen here.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from ase import Atoms
 
 from mdfe.potentials.mtp.calculator import MTPCalculator
 from mdfe.potentials.mtp.metrics import error_table, predict
-from mdfe.potentials.mtp.model import untrained
+from mdfe.potentials.mtp.model import MTPModel, untrained
 from mdfe.potentials.mtp.trainer import TrainSettings, train
 
 _MODEL_KEYS = ("level", "min_dist", "max_dist", "radial_basis_size")
@@ -36,28 +40,39 @@ def split(candidate: dict, base: TrainSettings) -> tuple[dict, TrainSettings]:
 
 def cross_validate(images: list[Atoms], candidates: list[dict], species: list[int], *,
                    folds: int = 3, base: TrainSettings | None = None, seed: int = 0,
-                   comm=None) -> list[dict]:
+                   comm=None, start: MTPModel | None = None) -> list[dict]:
     """Scores of ``candidates`` (list of dicts, see module docstring), best first.
 
-    Returns [{"candidate": dict, "score": float, "fold_scores": [...]}, ...].
+    Returns [{"candidate": dict, "score": float, "fold_scores": [...],
+    "mae": {"energy_per_atom": eV/atom, "forces": eV/Å}}, ...] (MAEs averaged over folds).
     """
     if folds < 2 or folds > len(images):
         raise ValueError(f"folds must be in [2, {len(images)}], got {folds}")
+    if start is not None and not start.is_trained:
+        raise ValueError("start must be a trained potential (all coefficients present)")
     base = base or TrainSettings()
     order = np.random.default_rng(seed).permutation(len(images))
     parts = np.array_split(order, folds)
     out = []
     for cand in candidates:
         model_args, settings = split(cand, base)
-        scores = []
+        if start is not None and model_args:
+            raise ValueError(f"candidate {cand}: model keys {sorted(model_args)} cannot "
+                             "change a start potential")
+        scores, mae_e, mae_f = [], [], []
         for k in range(folds):
             fit = [images[i] for j, p in enumerate(parts) if j != k for i in p]
             held = [images[i] for i in parts[k]]
-            template = untrained(**{"species_count": len(species), **model_args})
+            template = start if start is not None else untrained(
+                **{"species_count": len(species), **model_args})
             model = train(template, fit, species=species, settings=settings, comm=comm).model
             t = error_table(predict(MTPCalculator(model, species), held))["all"]
             scores.append(settings.energy_weight * t["energy_per_atom"]["RMSE"] ** 2
                           + settings.forces_weight * (t["forces"]["RMSE"] or 0.0) ** 2)
+            mae_e.append(t["energy_per_atom"]["MAE"])
+            mae_f.append(t["forces"]["MAE"] or 0.0)
         out.append({"candidate": cand, "score": float(np.mean(scores)),
-                    "fold_scores": [float(s) for s in scores]})
+                    "fold_scores": [float(s) for s in scores],
+                    "mae": {"energy_per_atom": float(np.mean(mae_e)),
+                            "forces": float(np.mean(mae_f))}})
     return sorted(out, key=lambda r: r["score"])

@@ -33,3 +33,38 @@ def test_unknown_hyper_parameter_is_an_error(mlearn_dir):
     images = read_mlearn(mlearn_dir / "Si" / "test.json")[:4]
     with pytest.raises(ValueError, match=r"unknown hyper-parameter\(s\) \['cutoff'\]"):
         cross_validate(images, [{"cutoff": 5.0}], [14], folds=2)
+
+
+def test_warm_start_folds_start_from_the_given_potential(mlearn_dir):
+    images = [a for a in read_mlearn(mlearn_dir / "Si" / "training.json") if len(a) <= 64][:6]
+    start = train(untrained(8, 1), images[:3], species=[14],
+                  settings=TrainSettings(max_iter=3, seed=4, linear_solve=True)).model
+    base = TrainSettings(max_iter=0, linear_solve=True)
+    ranked = cross_validate(images, [{"forces_weight": 0.01}, {"forces_weight": 1.0}], [14],
+                            folds=2, base=base, seed=5, start=start)
+    # fold MAEs recomputed from the start potential, independently of cross_validate's loop
+    order = np.random.default_rng(5).permutation(len(images))
+    e, f = [], []
+    for held, fit in ((order[:3], order[3:]), (order[3:], order[:3])):
+        model = train(start, [images[i] for i in fit], species=[14],
+                      settings=TrainSettings(max_iter=0, linear_solve=True,
+                                             forces_weight=1.0)).model
+        t = error_table(predict(MTPCalculator(model, [14]), [images[i] for i in held]))["all"]
+        e.append(t["energy_per_atom"]["MAE"])
+        f.append(t["forces"]["MAE"])
+    heavy = next(r for r in ranked if r["candidate"] == {"forces_weight": 1.0})
+    assert heavy["mae"]["energy_per_atom"] == pytest.approx(np.mean(e), rel=1e-9)
+    assert heavy["mae"]["forces"] == pytest.approx(np.mean(f), rel=1e-9)
+    # the untrained template's random radial start gives worse held-out forces (1.4x here)
+    cold = cross_validate(images, [{"level": 8, "forces_weight": 1.0}], [14], folds=2,
+                          base=base, seed=5)[0]
+    assert cold["mae"]["forces"] > 1.2 * heavy["mae"]["forces"]
+
+
+def test_warm_start_rejects_model_keys_and_untrained_start(mlearn_dir):
+    images = read_mlearn(mlearn_dir / "Si" / "test.json")[:4]
+    with pytest.raises(ValueError, match="must be a trained potential"):
+        cross_validate(images, [{"forces_weight": 0.1}], [14], folds=2, start=untrained(4, 1))
+    start = train(untrained(4, 1), images, species=[14], settings=TrainSettings(max_iter=0)).model
+    with pytest.raises(ValueError, match=r"model keys \['level'\] cannot change"):
+        cross_validate(images, [{"level": 8}], [14], folds=2, start=start)
