@@ -31,10 +31,10 @@ import json
 import tomllib
 from pathlib import Path
 
-import ase.io
 import numpy as np
 
 from .sheet_constants import elastic_constants, lattice_constant, relabel
+from .store import read_entries
 
 # Published PBE values (2D constants in N/m), for context only — the acceptance
 # comparison is against our own DFT on the same set-up.
@@ -74,7 +74,7 @@ def load_entries(cfg: dict) -> list:
     ``pulay_zz = true`` their σzz corrected by :func:`pulay_zz`."""
     frames = []
     for fname, count in cfg["data"].items():
-        have = ase.io.read(cfg["_dir"] / fname, index=":")
+        have = read_entries(cfg["_dir"] / fname)
         if len(have) < count:
             raise ValueError(f"{fname}: config asks for {count} entries, file has {len(have)}")
         frames += have[:count]

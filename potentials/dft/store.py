@@ -43,6 +43,24 @@ def config_id(atoms: Atoms) -> str:
     return h.hexdigest()[:16]
 
 
+def read_entries(path: str | Path) -> list[Atoms]:
+    """The labelled frames of an extxyz file, ``config_id`` always a 16-hex-digit str.
+
+    ASE's extxyz reader turns an unquoted all-digit value into an int, so an id such as
+    5637519482952065 (graphene_bulk entry 154) comes back as a number; it is restored
+    (zero-padded to 16 digits). A float (an id like ``12e4...``) cannot be restored
+    exactly: ValueError naming the file and entry."""
+    frames = ase.io.read(path, index=":", format="extxyz")
+    for i, at in enumerate(frames):
+        cid = at.info.get("config_id")
+        if isinstance(cid, (int, np.integer)) and not isinstance(cid, bool):
+            at.info["config_id"] = f"{int(cid):016d}"
+        elif cid is not None and not isinstance(cid, str):
+            raise ValueError(f"{path}: entry {i} has config_id {cid} "
+                             f"({type(cid).__name__}), not a 16-hex-digit string")
+    return frames
+
+
 def _atomic_append(path: Path, text: str) -> None:
     """Make ``path`` hold its old content followed by ``text``, atomically (rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +94,7 @@ class LabelStore:
         """The finished entries (with their SinglePointCalculator results)."""
         if not self.path.exists() or self.path.stat().st_size == 0:
             return []
-        return ase.io.read(self.path, index=":", format="extxyz")
+        return read_entries(self.path)
 
     def failures(self) -> list[dict]:
         """The failure records, oldest first."""
