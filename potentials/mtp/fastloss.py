@@ -7,9 +7,10 @@ the plugin). Parameters θ = [species_coeffs (S), moment_coeffs (n_α), radial_c
 
 Loss (motep's / MLIP's, averaged over the C configurations; N atoms, volume V):
 
-    L = (1/C) Σ_c [ w_E (ΔE/N)² + (w_F/N) Σ_k |ΔF_k|² + w_S (V/N)² Σ_ab Δσ_ab² ]
+    L = (1/C) Σ_c q_c [ w_E (ΔE/N)² + (w_F/N) Σ_k |ΔF_k|² + w_S (V/N)² Σ_ab Δσ_ab² ]
 
-(Δ = model − reference; σ full 3×3, ASE sign σ = (1/V) ∂E/∂ε, eV/Å³). With g = ∂E/∂θ,
+(q_c: the configuration's weight, 1 unless given — an integer q_c counts the configuration
+q_c times, up to the normalisation; Δ = model − reference; σ full 3×3, ASE sign σ = (1/V) ∂E/∂ε, eV/Å³). With g = ∂E/∂θ,
 ∂F_k/∂θ = −∂g/∂r_k and ∂σ/∂θ = (1/V) ∂g/∂ε, so the force and stress terms of ∂L/∂θ are
 one directional derivative of g: with the pair displacement field
 
@@ -195,9 +196,11 @@ class Configuration:
     energy: float            # eV
     forces: np.ndarray | None  # (N, 3) eV/Å
     stress: np.ndarray | None  # (3, 3) eV/Å³, ASE sign
+    weight: float = 1.0      # q_c of the loss (module docstring)
 
     @classmethod
-    def from_atoms(cls, atoms: Atoms, numbers: list[int], cutoff: float) -> "Configuration":
+    def from_atoms(cls, atoms: Atoms, numbers: list[int], cutoff: float,
+                   weight: float = 1.0) -> "Configuration":
         """Pairs within cutoff + SKIN; reference values from ``atoms.calc.results``."""
         index = {z: k for k, z in enumerate(numbers)}
         types = np.array([index[int(z)] for z in atoms.numbers], dtype=np.int32)
@@ -219,19 +222,25 @@ class Configuration:
                    volume=float(atoms.cell.volume) if three_d else None,
                    energy=float(res["energy"]),
                    forces=None if forces is None else np.asarray(forces, dtype=float),
-                   stress=stress)
+                   stress=stress, weight=float(weight))
 
 
 class Loss:
-    """L(θ) and ∂L/∂θ over ``images`` (module docstring), MPI-parallel over ``comm``."""
+    """L(θ) and ∂L/∂θ over ``images`` (module docstring), MPI-parallel over ``comm``;
+    ``weights``: q_c per image (default all 1; each > 0)."""
 
     def __init__(self, model: MTPModel, images: list[Atoms], numbers: list[int], *,
-                 energy_weight: float, forces_weight: float, stress_weight: float, comm=None):
+                 energy_weight: float, forces_weight: float, stress_weight: float, comm=None,
+                 weights=None):
         self.evaluator = Evaluator(model)
         self.comm = comm
         rank, size = (0, 1) if comm is None else (comm.rank, comm.size)
         self.count = len(images)
-        self.mine = [Configuration.from_atoms(images[k], numbers, self.evaluator.cutoff)
+        q = np.ones(len(images)) if weights is None else np.asarray(weights, dtype=float)
+        if q.shape != (len(images),) or not np.all(np.isfinite(q) & (q > 0)):
+            raise ValueError(f"configuration weights: need {len(images)} finite values > 0, "
+                             f"got {np.asarray(weights).tolist()}")
+        self.mine = [Configuration.from_atoms(images[k], numbers, self.evaluator.cutoff, q[k])
                      for k in range(rank, len(images), size)]
         self.w = (float(energy_weight), float(forces_weight), float(stress_weight))
         self.evaluations = 0
@@ -254,29 +263,30 @@ class Loss:
         for c in self.mine:
             g[:] = 0.0
             e, f, w = ev.energy_forces(c, g)
-            n = c.natoms
+            n, q = c.natoms, c.weight
             de = e - c.energy
-            loss += we * de ** 2 / n ** 2
-            grad += (2.0 * we * de / n ** 2) * g
+            loss += q * we * de ** 2 / n ** 2
+            grad += (2.0 * q * we * de / n ** 2) * g
             drij = np.zeros_like(c.rij)
             if wf > 0 and c.forces is not None:
                 df = f - c.forces
-                loss += wf * np.sum(df ** 2) / n
-                drij += (-2.0 * wf / n) * (df[c.nbr] - df[c.i])
+                loss += q * wf * np.sum(df ** 2) / n
+                drij += (-2.0 * q * wf / n) * (df[c.nbr] - df[c.i])
             if ws > 0 and c.stress is not None:
                 ds = 0.5 * (w + w.T) / c.volume - c.stress
-                loss += ws * (c.volume / n) ** 2 * np.sum(ds ** 2)
-                drij += (2.0 * ws * c.volume / n ** 2) * (c.rij @ ds.T)
+                loss += q * ws * (c.volume / n) ** 2 * np.sum(ds ** 2)
+                drij += (2.0 * q * ws * c.volume / n ** 2) * (c.rij @ ds.T)
             ev.directional_gradient(c, drij, grad)
         loss, grad = self._allreduce(loss, grad)
         return loss / self.count, grad / self.count
 
     def energy_rows(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(A, b) of this rank's configurations: A[c] = (dE/dθ)/N, b[c] = E_ref/N."""
+        """(A, b) of this rank's configurations: A[c] = √q_c (dE/dθ)/N,
+        b[c] = √q_c E_ref/N."""
         ev = self.evaluator
         ev.set_parameters(theta)
         a = np.zeros((len(self.mine), ev.nparams))
         for k, c in enumerate(self.mine):
             ev.energy_forces(c, a[k])
-            a[k] /= c.natoms
-        return a, np.array([c.energy / c.natoms for c in self.mine])
+            a[k] *= np.sqrt(c.weight) / c.natoms
+        return a, np.array([np.sqrt(c.weight) * c.energy / c.natoms for c in self.mine])

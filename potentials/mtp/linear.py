@@ -14,6 +14,8 @@ volume V, C configurations),
     force rows   √(w_F/N) · F_rows            target √(w_F/N) · F_ref   (3N rows)
     stress rows  √w_S / N · sym(W_rows)       target √w_S / N · V σ_ref  (9 rows)
 
+(all rows and targets of a configuration times √q_c, its weight in the loss)
+
 ξ*(c) is the least-squares solution on the column-scaled A (D = column norms): each MPI
 rank reduces [A/D | b] of its configurations to a triangular R ((n_lin+1)², QR), the
 ranks' R's are stacked and reduced once more (TSQR), and an SVD least-squares solve of
@@ -41,16 +43,17 @@ def design(loss: Loss, theta: np.ndarray, nlin: int) -> tuple[np.ndarray, np.nda
     rows, target = [np.zeros((0, nlin))], [np.zeros(0)]
     for c in loss.mine:
         e, f, w = ev.linear_rows(c, nlin)
-        n = c.natoms
-        rows.append(np.sqrt(we) / n * e[None, :])
-        target.append(np.sqrt(we) / n * np.array([c.energy]))
+        n, sq = c.natoms, np.sqrt(c.weight)
+        rows.append(sq * np.sqrt(we) / n * e[None, :])
+        target.append(sq * np.sqrt(we) / n * np.array([c.energy]))
         if wf > 0 and c.forces is not None:
-            rows.append(np.sqrt(wf / n) * f)
-            target.append(np.sqrt(wf / n) * c.forces.ravel())
+            rows.append(sq * np.sqrt(wf / n) * f)
+            target.append(sq * np.sqrt(wf / n) * c.forces.ravel())
         if ws > 0 and c.stress is not None:
             w3 = w.reshape(3, 3, nlin)
-            rows.append(np.sqrt(ws) / n * (0.5 * (w3 + w3.transpose(1, 0, 2))).reshape(9, nlin))
-            target.append(np.sqrt(ws) / n * c.volume * c.stress.ravel())
+            rows.append(sq * np.sqrt(ws) / n
+                        * (0.5 * (w3 + w3.transpose(1, 0, 2))).reshape(9, nlin))
+            target.append(sq * np.sqrt(ws) / n * c.volume * c.stress.ravel())
     return np.vstack(rows), np.concatenate(target)
 
 

@@ -11,7 +11,10 @@ solved exactly by weighted least squares on E, F and stress at every loss evalua
 
     L = w_E·⟨(ΔE/N)²⟩ + w_F·⟨Σ|ΔF|²/N⟩ + w_S·⟨(V/N)²·Σ_ab|Δσ_ab|²⟩     (averages over configurations)
 
-(energies eV, forces eV/Å, stress eV/Å³ full 3×3; V/N makes the stress term eV per atom).
+(energies eV, forces eV/Å, stress eV/Å³ full 3×3; V/N makes the stress term eV per atom;
+``TrainSettings.config_type_weights`` multiplies the terms of the configurations whose
+``info["config_type"]`` it names — e.g. the few small-strain cells that carry the elastic
+constants among many large-strain ones).
 Loss and gradient come from mdfe's C++ evaluator (:mod:`fastloss`: the gradient of the
 force and stress terms is a directional derivative of ∂E/∂θ, about three energy passes per
 configuration). Why not motep's trainer: its gradient builds the full force Jacobian,
@@ -59,6 +62,9 @@ class TrainSettings:
     seed: int = 0
     method: str = "BFGS"             # any scipy.optimize.minimize gradient method
     linear_solve: bool = False       # optimise radial coefficients only, linear ones solved
+    #: {config_type: weight > 0}: loss weight of the configurations with that
+    #: info["config_type"] (others 1); every key must name some training configuration
+    config_type_weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +100,20 @@ def _check_targets(images: list[Atoms]) -> None:
         for key, val in res.items():
             if isinstance(val, (float, np.ndarray)) and not np.all(np.isfinite(val)):
                 raise ValueError(f"training configuration {n}: NaN or infinite {key}")
+
+
+def _config_weights(images: list[Atoms], by_type: dict[str, float]) -> np.ndarray:
+    """Loss weight per image from ``TrainSettings.config_type_weights``; ValueError names
+    a key no image has or a weight that is not a finite number > 0."""
+    types = [str(a.info.get("config_type", "")) for a in images]
+    for key, w in by_type.items():
+        if key not in types:
+            raise ValueError(f"config_type_weights: no training configuration has "
+                             f"config_type {key!r} (present: {sorted(set(types))})")
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not np.isfinite(w) \
+                or w <= 0:
+            raise ValueError(f"config_type_weights[{key!r}] = {w!r}: must be a number > 0")
+    return np.array([float(by_type.get(t, 1.0)) for t in types])
 
 
 def _linear_start(loss: Loss, theta: np.ndarray, n_linear: int, comm) -> np.ndarray:
@@ -139,7 +159,8 @@ def train(model: MTPModel, images: list[Atoms], *, species: list[int] | None = N
         raise ValueError(f"potential has species_count = {model.species_count}, the data "
                          f"have species {numbers}")
     loss = Loss(model, images, numbers, energy_weight=s.energy_weight,
-                forces_weight=s.forces_weight, stress_weight=s.stress_weight, comm=comm)
+                forces_weight=s.forces_weight, stress_weight=s.stress_weight, comm=comm,
+                weights=_config_weights(images, s.config_type_weights))
     t0 = time.perf_counter()
     theta = parameters(model)
     nlin = model.species_count + model.alpha_scalar_moments
