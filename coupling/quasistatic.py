@@ -162,7 +162,8 @@ class CoupledRegion:
 @dataclasses.dataclass
 class StepReport:
     """Outcome of one load step: exchanges, residual history (eV/Å), MD and FE (Krylov)
-    iterations, wall time of the step and of its FE↔MD transfers (plans included), s."""
+    iterations, wall time of the step and of its FE↔MD transfers (plans included), s;
+    failure: why the step stopped early (a collapse), "" otherwise."""
     converged: bool
     exchanges: int
     residuals: list
@@ -170,6 +171,7 @@ class StepReport:
     fe_iterations: int
     seconds: float = 0.0
     seconds_transfer: float = 0.0
+    failure: str = ""
 
 
 class QuasiStaticCoupling:
@@ -182,11 +184,17 @@ class QuasiStaticCoupling:
     tol: coupled force tolerance, eV/Å. ftol_factor: the MD relaxation is asked for
     max(ftol_factor · tol, eta · current residual) (inexact inner solves).
     predict_core: move core atoms by N δU before each relaxation (continuum prediction).
+    min_distance (Å, 0 = off): collapse guard. The relaxation runs in chunks of
+    ``check_every`` iterations and the step stops (``StepReport.failure``) as soon as two
+    atoms of a region are closer than this: a potential with a hole at short range (an
+    ML potential without data there) lets the minimiser fall into it without end
+    (docs/coupling.md §3, "Collapse"). md_maxiter: iterations per relaxation at most.
     """
 
     def __init__(self, comm, fe, regions, tol: float = 1e-6, max_exchanges: int = 200,
                  depth: int = 20, relax_style: str = "fire", ftol_factor: float = 0.1,
-                 eta: float = 1e-4, predict_core: bool = True, verbose: bool = False):
+                 eta: float = 1e-4, predict_core: bool = True, verbose: bool = False,
+                 min_distance: float = 0.0, check_every: int = 500, md_maxiter: int = 100000):
         self.comm = comm.Dup()              # own context: no clash with LAMMPS or PETSc traffic
         self.fe, self.regions = fe, list(regions)
         check_disjoint([r.geometry for r in self.regions])
@@ -195,6 +203,11 @@ class QuasiStaticCoupling:
         self.tol, self.max_exchanges = tol, int(max_exchanges)
         self.relax_style, self.ftol_factor, self.eta = relax_style, ftol_factor, eta
         self.verbose, self.predict_core = verbose, predict_core
+        if not min_distance >= 0 or check_every < 1 or md_maxiter < 1:
+            raise ValueError(f"need min_distance >= 0 Å, check_every >= 1, md_maxiter >= 1; "
+                             f"got {min_distance}, {check_every}, {md_maxiter}")
+        self.min_distance, self.check_every = float(min_distance), int(check_every)
+        self.md_maxiter = int(md_maxiter)
         self.is_fe = fe is not None
         if self.is_fe:
             self.owned = np.asarray(fe.layout.owned_nodes, np.int64)
@@ -311,7 +324,7 @@ class QuasiStaticCoupling:
     # ------------------------------------------------------------------------ load step
     def solve(self) -> StepReport:
         """Iterate to max(|R|, |f_core|) < tol; returns a :class:`StepReport`."""
-        history, md_its, fe_its = [], 0, 0
+        history, md_its, fe_its, failure = [], 0, 0, ""
         t_start, tr_start = time.perf_counter(), self.transfer_seconds
         ftol = None
         if self.is_fe:
@@ -324,9 +337,14 @@ class QuasiStaticCoupling:
             prev = history[-1] if history else None
             ftol = self.ftol_factor * self.tol if prev is None else max(
                 self.ftol_factor * self.tol, self.eta * prev)
+            collapse = (np.inf, "", 0, 0)
             for r in self.regions:
                 if r.md is not None:
-                    md_its += r.md.relax(ftol=ftol, style=self.relax_style)
+                    its, pair = self._relax(r.md, ftol)
+                    md_its += its
+                    if pair is not None:
+                        collapse = min(collapse, (pair[0], r.geometry.name, pair[1], pair[2]))
+            collapse = self.comm.allreduce(collapse, op=_min())
             Fa, fcore, _ = self._from_atoms()
             rmax = 0.0
             if self.is_fe:
@@ -341,6 +359,12 @@ class QuasiStaticCoupling:
                 print(f"exchange {k}: residual {res:.3e} eV/Å (FE nodes {rmax:.3e}, core atoms "
                       f"{fcore:.3e}; MD ftol {ftol:.1e}, {md_its} MD iterations so far)",
                       file=sys.stderr, flush=True)
+            if collapse[0] < np.inf:
+                failure = (f"collapse in MD region {collapse[1]!r}: atoms {collapse[2]} and "
+                           f"{collapse[3]} at {collapse[0]:.3f} Å (< min_distance "
+                           f"{self.min_distance:.3f} Å) in exchange {k}; the potential has a "
+                           "hole at short range (no training data there?)")
+                break
             if res < self.tol or k == self.max_exchanges:
                 break
             if self.is_fe:
@@ -355,8 +379,25 @@ class QuasiStaticCoupling:
         seconds = self.comm.allreduce(time.perf_counter() - t_start, op=_max())
         # the least over ranks: others also count waiting for the slowest group there
         transfer = self.comm.allreduce(self.transfer_seconds - tr_start, op=_min())
-        return StepReport(history[-1] < self.tol, len(history) - 1, history, md_its, fe_its,
-                          seconds, transfer)
+        return StepReport(history[-1] < self.tol and not failure, len(history) - 1, history,
+                          md_its, fe_its, seconds, transfer, failure)
+
+    def _relax(self, md, ftol: float):
+        """Relax one region's core to ``ftol``: (iterations, None) or, when the collapse
+        guard trips, (iterations, (distance Å, id_a, id_b)). Collective on its MD group."""
+        if not self.min_distance:
+            return md.relax(ftol=ftol, style=self.relax_style, maxiter=self.md_maxiter), None
+        its = 0
+        while its < self.md_maxiter:
+            chunk = min(self.check_every, self.md_maxiter - its)
+            n = md.relax(ftol=ftol, style=self.relax_style, maxiter=chunk)
+            its += n
+            pair = md.closest_pair()
+            if pair[0] < self.min_distance:
+                return its, pair
+            if n < chunk:           # LAMMPS stopped before the cap: ftol (or a line search)
+                break
+        return its, None
 
     # ------------------------------------------------------------------------ output
     def atom_displacements(self, region: CoupledRegion, ids) -> np.ndarray:

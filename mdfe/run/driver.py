@@ -191,7 +191,7 @@ class Run:
         rows = list(self.state["rows"]) if self.state else []
         first = self._restore() if self.state else 0
         k_ic = next((r["K_over_KG"] if load["mode"] == "k_field" else r["K_J_over_KG"]
-                     for r in rows if r["extension_A"] > 0), None)
+                     for r in rows if r["extension_A"] > 0 and r["converged"]), None)
         bar = None
         if self.rank == 0 and out_cfg["progress"]:
             from tqdm import tqdm
@@ -232,7 +232,7 @@ class Run:
                        "md_iterations": rep.md_iterations, "elapsed_s": time.time() - t0}
             row = self.comm.bcast(row, root=0)
             rows.append(row)
-            if k_ic is None and tip.extension > 0:
+            if k_ic is None and tip.extension > 0 and rep.converged:
                 k_ic = row["K_over_KG"]
             if self.rank == 0:
                 self._write_step(i, row, rows, x, U, u_warm, lam)
@@ -245,7 +245,8 @@ class Run:
                 write_xdmf(m.fe, str(Path(out_cfg["directory"]) / "fields" / f"step_{i:04d}"),
                            u=self._fe_vec(m.solver.U), time=float(i))
             if not rep.converged:
-                stop = f"load step {i} did not converge ({rep.residuals[-1]:.2e} eV/Å)"
+                stop = f"load step {i} did not converge ({rep.residuals[-1]:.2e} eV/Å)" + (
+                    f": {rep.failure}" if rep.failure else "")
             elif load["mode_mixity"] and row["out_of_plane_A"] > 1e-6:
                 stop = (f"the sheet left its plane under mixed-mode loading (max |Δz| = "
                         f"{row['out_of_plane_A']:.2e} Å): mode II needs z held")

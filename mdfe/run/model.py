@@ -247,13 +247,27 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
         region.md.exclude_pairs(*inp.slit_ids)
     s = cfg["solver"]
     solver = QuasiStaticCoupling(comm, fe, [region], tol=s["tol"],
-                                 max_exchanges=s["max_exchanges"], relax_style=s["relax"])
+                                 max_exchanges=s["max_exchanges"], relax_style=s["relax"],
+                                 min_distance=collapse_distance(inp))
     if cfg["loading"]["mode"] == "k_field":
         ids = outer_nodes(inp.mesh)
     else:          # top and bottom (biaxial: and right) edges pulled; the crack mouth free
         edges = ("ymin", "ymax") + (("xmax",) if cfg["loading"]["far_field"] == "biaxial" else ())
         ids = np.unique(np.concatenate([inp.mesh.node_sets[k] for k in edges]))
     return Coupled(fe, region, solver, ids, unit_displacements(inp, ids))
+
+
+def collapse_distance(inp: Inputs) -> float:
+    """The collapse guard's distance (Å): ``solver.min_distance``, or 0.6 × the nearest-
+    neighbour distance of the reference atoms (0.85 Å for graphene). No relaxation of a
+    physical potential brings two atoms that close; an ML potential with a hole at short
+    range (no training data there) does, and its minimiser then never ends."""
+    from scipy.spatial import cKDTree
+    given = inp.cfg["solver"]["min_distance"]
+    if given > 0:
+        return float(given)
+    X = inp.atoms.positions
+    return 0.6 * float(cKDTree(X).query(X, k=2)[0][:, 1].min())
 
 
 def unit_displacements(inp: Inputs, node_ids) -> np.ndarray:

@@ -21,7 +21,8 @@ Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
                  strain_start, strain_step (far-field strain) and far_field ("uniaxial":
                  ε_yy with σ_xx = 0; "biaxial": ε_xx = ε_yy) and steps; stop_at_rupture
                  (end after the first advance)
-    [solver]     tol (eV/Å), max_exchanges, relax ("fire" | "cg")
+    [solver]     tol (eV/Å), max_exchanges, relax ("fire" | "cg"), min_distance (Å; the
+                 collapse guard, 0 = 0.6 × the lattice's nearest-neighbour distance)
     [layout]     mode, fe_ranks, md_ranks (see :mod:`mdfe.layout`)
     [output]     directory, fields_every, atoms_every, overwrite (replaces an old run
                  directory), thickness (Å, for MPa·√m), progress, plots, label
@@ -124,6 +125,9 @@ RUN_SCHEMA = {
         "tol": Key(NUM, 1e-4, _pos, "a force > 0 eV/Å"),
         "max_exchanges": Key((int,), 200, lambda v: v >= 1, "a whole number ≥ 1"),
         "relax": Key((str,), "fire", lambda v: v in ("fire", "cg"), "fire, cg"),
+        "min_distance": Key(NUM, 0.0, _nonneg, "0 (= 0.6 × the nearest-neighbour distance) "
+                            "or a length > 0 Å", help="collapse guard: a load step stops when "
+                            "two atoms come closer"),
     },
     "layout": LAYOUT_SCHEMA,
     "output": {

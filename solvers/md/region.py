@@ -14,6 +14,7 @@ ID):
 - ``forces(ids)`` (n, 3) eV/Å: the potential's forces at the current positions, never the
   constrained ones (pad forces are meaningless: discard them);
 - ``energy()`` eV: total potential energy; ``kinetic_energy()`` eV;
+- ``closest_pair()``: (distance Å, id_a, id_b) of the two closest atoms (a collapse check);
 - ``relax(ftol, style="fire", maxiter)``: minimise with the constraints below;
 - ``run(nsteps, dt)``: NVE dynamics with the same constraints (velocities persist
   between runs; ``set_velocities_zero()``);
@@ -200,6 +201,17 @@ class MDRegion:
         ids = self._check_ids(ids)
         self.evaluate()
         return self._gather("f", ids, 3, 1)
+
+    def closest_pair(self) -> tuple[float, int, int]:
+        """(distance Å, id_a, id_b) of the two closest atoms now (collective; the same on
+        every rank). Periodic images are not searched: for a sheet or a region whose
+        periodic cell is wider than twice the distance of interest."""
+        from scipy.spatial import cKDTree
+        x = self.positions(self.ids)
+        d, j = cKDTree(x).query(x, k=2)
+        a = int(np.argmin(d[:, 1]))
+        b = int(j[a, 1])
+        return float(d[a, 1]), min(a, b) + 1, max(a, b) + 1
 
     def energy(self) -> float:
         """Total potential energy (eV) at the current positions."""
