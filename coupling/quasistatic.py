@@ -67,8 +67,9 @@ class CoupledRegion:
     sublattice (n,): the region's atoms, the same on every rank (they come from the
     set-up / config). mesh: the replicated FE mesh (nodes, elements, locate through
     ``locator``: any object with ``locate(points)``). shift: inner-shift provider or None.
-    offsets (n, 3) Å or None: a fixed displacement added to every atom the FE places (the
-    edge relaxation of crack-face atoms, :mod:`mdfe.coupling.face_relaxation`).
+    offsets (n, 3) Å or None: a displacement δ in the reference configuration of every atom
+    the FE places, carried with its element as F δ (the edge relaxation of crack-face atoms,
+    :mod:`mdfe.coupling.face_relaxation`).
     """
 
     def __init__(self, geometry: RegionGeometry, md, ids, X, roles, mesh, locator,
@@ -124,9 +125,10 @@ class CoupledRegion:
 
     # ---------------------------------------------------------------- steps on MD ranks
     def place_atoms(self, U: np.ndarray, dU: np.ndarray | None, core_from_fe: bool) -> None:
-        """Band and pad atoms to X + δ + N U (+ inner shift) (δ: ``offsets``); core atoms
-        moved by N dU, or, with ``core_from_fe``, placed at X + δ + N U (+ shift) too. U, dU (n_needed, dim) Å at the
-        plan's needed nodes. Out-of-plane coordinates of placed atoms: the reference."""
+        """Band and pad atoms to X + N U + F δ (+ inner shift) (δ: ``offsets``, F: the
+        element's deformation gradient); core atoms moved by N dU, or, with ``core_from_fe``,
+        placed the same way too. U, dU (n_needed, dim) Å at the plan's needed nodes.
+        Out-of-plane coordinates of placed atoms: the reference (+ δ_z)."""
         dim = U.shape[1]
         moves = [("all" if core_from_fe else "slaved", U, True)]
         if dU is not None and not core_from_fe:
@@ -138,8 +140,9 @@ class CoupledRegion:
             x = self.md.owned_positions(op.ids)
             if absolute:
                 rows = np.searchsorted(self.ids, op.ids)
-                x[:] = self.X[rows, :x.shape[1]] + self.offsets[rows, :x.shape[1]]
-                x[:, :dim] += op.displacements(field[cols])
+                x[:] = self.X[rows, :x.shape[1]]
+                x[:, dim:] += self.offsets[rows, dim:x.shape[1]]
+                x[:, :dim] += op.displacements(field[cols], offsets=self.offsets[rows])
             else:
                 x[:, :dim] += op.N @ field[cols]
             self.md.set_owned_positions(op.ids, x)
@@ -184,17 +187,17 @@ class QuasiStaticCoupling:
     tol: coupled force tolerance, eV/Å. ftol_factor: the MD relaxation is asked for
     max(ftol_factor · tol, eta · current residual) (inexact inner solves).
     predict_core: move core atoms by N δU before each relaxation (continuum prediction).
-    min_distance (Å, 0 = off): collapse guard. The relaxation runs in chunks of
-    ``check_every`` iterations and the step stops (``StepReport.failure``) as soon as two
-    atoms of a region are closer than this: a potential with a hole at short range (an
-    ML potential without data there) lets the minimiser fall into it without end
+    min_distance (Å, 0 = off): collapse guard. The relaxation stops (LAMMPS checks every
+    10 iterations) and so does the step (``StepReport.failure``) as soon as two atoms of
+    a region are closer than this: a potential with a hole at short range (an ML
+    potential without data there) lets the minimiser fall into it without end
     (docs/coupling.md §3, "Collapse"). md_maxiter: iterations per relaxation at most.
     """
 
     def __init__(self, comm, fe, regions, tol: float = 1e-6, max_exchanges: int = 200,
                  depth: int = 20, relax_style: str = "fire", ftol_factor: float = 0.1,
                  eta: float = 1e-4, predict_core: bool = True, verbose: bool = False,
-                 min_distance: float = 0.0, check_every: int = 500, md_maxiter: int = 100000):
+                 min_distance: float = 0.0, md_maxiter: int = 100000):
         self.comm = comm.Dup()              # own context: no clash with LAMMPS or PETSc traffic
         self.fe, self.regions = fe, list(regions)
         check_disjoint([r.geometry for r in self.regions])
@@ -203,11 +206,10 @@ class QuasiStaticCoupling:
         self.tol, self.max_exchanges = tol, int(max_exchanges)
         self.relax_style, self.ftol_factor, self.eta = relax_style, ftol_factor, eta
         self.verbose, self.predict_core = verbose, predict_core
-        if not min_distance >= 0 or check_every < 1 or md_maxiter < 1:
-            raise ValueError(f"need min_distance >= 0 Å, check_every >= 1, md_maxiter >= 1; "
-                             f"got {min_distance}, {check_every}, {md_maxiter}")
-        self.min_distance, self.check_every = float(min_distance), int(check_every)
-        self.md_maxiter = int(md_maxiter)
+        if not min_distance >= 0 or md_maxiter < 1:
+            raise ValueError(f"need min_distance >= 0 Å and md_maxiter >= 1; got "
+                             f"{min_distance}, {md_maxiter}")
+        self.min_distance, self.md_maxiter = float(min_distance), int(md_maxiter)
         self.is_fe = fe is not None
         if self.is_fe:
             self.owned = np.asarray(fe.layout.owned_nodes, np.int64)
@@ -385,19 +387,12 @@ class QuasiStaticCoupling:
     def _relax(self, md, ftol: float):
         """Relax one region's core to ``ftol``: (iterations, None) or, when the collapse
         guard trips, (iterations, (distance Å, id_a, id_b)). Collective on its MD group."""
+        its = md.relax(ftol=ftol, style=self.relax_style, maxiter=self.md_maxiter,
+                       min_distance=self.min_distance)
         if not self.min_distance:
-            return md.relax(ftol=ftol, style=self.relax_style, maxiter=self.md_maxiter), None
-        its = 0
-        while its < self.md_maxiter:
-            chunk = min(self.check_every, self.md_maxiter - its)
-            n = md.relax(ftol=ftol, style=self.relax_style, maxiter=chunk)
-            its += n
-            pair = md.closest_pair()
-            if pair[0] < self.min_distance:
-                return its, pair
-            if n < chunk:           # LAMMPS stopped before the cap: ftol (or a line search)
-                break
-        return its, None
+            return its, None
+        pair = md.closest_pair()
+        return its, (pair if pair[0] < self.min_distance else None)
 
     # ------------------------------------------------------------------------ output
     def atom_displacements(self, region: CoupledRegion, ids) -> np.ndarray:

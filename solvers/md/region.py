@@ -15,7 +15,8 @@ ID):
   constrained ones (pad forces are meaningless: discard them);
 - ``energy()`` eV: total potential energy; ``kinetic_energy()`` eV;
 - ``closest_pair()``: (distance Å, id_a, id_b) of the two closest atoms (a collapse check);
-- ``relax(ftol, style="fire", maxiter)``: minimise with the constraints below;
+- ``relax(ftol, style="fire", maxiter, min_distance)``: minimise with the constraints
+  below (optionally stopping at a collapse);
 - ``run(nsteps, dt)``: NVE dynamics with the same constraints (velocities persist
   between runs; ``set_velocities_zero()``);
 - ``exclude_pairs(ids_a, ids_b)``: no interaction across a crack slit (see
@@ -301,17 +302,32 @@ class MDRegion:
                           + commands + ["unfix mdfe_prescribed", "unfix mdfe_bandz"])
         self._dirty = True
 
-    def relax(self, ftol: float = 1e-4, style: str = "fire", maxiter: int = 100000) -> int:
+    def relax(self, ftol: float = 1e-4, style: str = "fire", maxiter: int = 100000,
+              min_distance: float = 0.0) -> int:
         """Minimise to a force norm below ``ftol`` (eV/Å); returns the iterations used.
 
         ``style``: a LAMMPS min_style (default fire: force-based, needs no total energy
         consistency, as in a force-coupled scheme). Prescribed atoms fixed, band z fixed.
+        ``min_distance`` > 0 (Å): a collapse tripwire — every 10 iterations LAMMPS checks
+        the closest interacting pair (``compute pair/local dist``) and ends the
+        minimisation when it is closer (``fix halt``; it only stops, the path is the same).
+        Pairs removed by :meth:`exclude_pairs` are not checked.
         """
         if style not in ("fire", "cg", "sd", "quickmin", "hftn"):
             raise ValueError(f"style {style!r}: allowed fire, cg, sd, quickmin, hftn")
+        halt = []
+        if min_distance > 0:
+            if "mdfe_dmin" not in self._lmp.available_ids("compute"):
+                self._lmp.commands_list([
+                    "compute mdfe_pair all pair/local dist",
+                    "compute mdfe_dmin all reduce min c_mdfe_pair inputs local",
+                    "variable mdfe_dmin equal c_mdfe_dmin"])
+            halt = [f"fix mdfe_halt all halt 10 v_mdfe_dmin < {float(min_distance)!r} "
+                    "error continue message no"]
         step0 = self._lmp.get_thermo("step")
-        self._constrained([f"min_style {style}",
-                           f"minimize 0.0 {float(ftol)!r} {int(maxiter)} {10 * int(maxiter)}"])
+        self._constrained(halt + [f"min_style {style}",
+                                  f"minimize 0.0 {float(ftol)!r} {int(maxiter)} {10 * int(maxiter)}"]
+                          + (["unfix mdfe_halt"] if halt else []))
         return int(self._lmp.get_thermo("step") - step0)
 
     def run(self, nsteps: int, dt: float = 0.001) -> None:
