@@ -90,6 +90,23 @@ def test_inner_shift_added_per_sublattice_at_element_F(cell, counts):
     assert np.abs(hs.gradients(U) - H).max() < 1e-12
 
 
+@pytest.mark.parametrize("cell, counts", CELLS_2D + CELLS_3D)
+def test_offsets_are_carried_by_the_element_deformation(cell, counts):
+    """In an affine field u = H X (here a finite rotation by 0.3 rad plus a stretch), an
+    offset δ in the reference configuration is placed as F δ = (1 + H) δ: a rigidly rotated
+    body carries its relaxed crack faces rotated, not fixed in the lab frame."""
+    dim = len(counts)
+    mesh, X, hs = handshake(cell, counts)
+    c, s = np.cos(0.3), np.sin(0.3)
+    F = np.eye(dim)
+    F[:2, :2] = [[c, -s], [s, c]]
+    F = F @ np.diag(np.linspace(1.02, 0.97, dim))
+    H = F - np.eye(dim)
+    U = mesh.nodes[hs.support] @ H.T
+    d = np.random.default_rng(8).normal(scale=0.2, size=(len(X), dim))
+    assert np.abs(hs.displacements(U, offsets=d) - (X @ H.T + d @ F.T)).max() < 1e-12
+    assert np.abs(hs.displacements(U, offsets=np.zeros_like(d)) - X @ H.T).max() < 1e-12
+
 def test_subset_matches_rows():
     mesh, X, hs = handshake("tri3", (7, 5))
     rows = np.array([5, 17, 3, 99])
