@@ -16,12 +16,13 @@ from pathlib import Path
 
 import ase.io
 
-from .structures import (armchair_ribbon, deformed, honeycomb, rattled, sheet_set,
-                         zigzag_ribbon)
+from .structures import (close_contact_set, deformed, edge_set, honeycomb, sheet_set,
+                         zigzag_interface_set)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 A_GRAPHENE = 2.467
 A_HBN = 2.512
+A_CBN = (A_GRAPHENE + A_HBN) / 2  # the lateral C|BN stripes' common lattice constant
 
 
 @dataclass(frozen=True)
@@ -46,21 +47,23 @@ def _hbn_bulk():
 
 
 def _carbon_edges():
-    import numpy as np
-    rng = np.random.default_rng(10)
-    out = []
-    for n in range(24):
-        make = zigzag_ribbon if n % 2 == 0 else armchair_ribbon
-        rib = make(A_GRAPHENE, ("C", "C"), 2, 2 if make is zigzag_ribbon else 1)
-        axis = 0 if make is zigzag_ribbon else 1  # strain along the ribbon
-        e = rng.uniform(-0.03, 0.20) if n >= 2 else 0.0
-        st = [0.0, 0.0, 0.0]
-        st[axis] = e
-        rib = deformed(rib, *st)
-        rib = rattled(rib, rng.uniform(0.02, 0.1), rng) if n >= 2 else rib
-        rib.info.setdefault("rattle", 0.0)
-        out.append(rib)
-    return out
+    return edge_set(A_GRAPHENE, ("C", "C"), 24, seed=10)
+
+
+def _hbn_edges():
+    return edge_set(A_HBN, ("B", "N"), 12, seed=11)
+
+
+def _carbon_close():
+    return close_contact_set(A_GRAPHENE, ("C", "C"), "graphene", 14, seed=12)
+
+
+def _hbn_close():
+    return close_contact_set(A_HBN, ("B", "N"), "hbn", 14, seed=13)
+
+
+def _cbn_interface():
+    return zigzag_interface_set(A_CBN, 12, seed=14)
 
 
 def elastic_set(a: float, symbols: tuple[str, str], name: str):
@@ -95,9 +98,18 @@ SETS = (
             "carbon/graphene_edges.extxyz", _carbon_edges),
     DataSet("carbon_bulk", "carbon/graphene_bulk.inputs.extxyz",
             "carbon/graphene_bulk.extxyz", _carbon_bulk),
+    # pair distances 0.75-1.3 A: C_L16e had no repulsion below its shortest training pair
+    # (0.98 A) and crack faces fused in a coupled run (docs/coupling.md, "Collapse")
+    DataSet("carbon_close", "carbon/graphene_close.inputs.extxyz",
+            "carbon/graphene_close.extxyz", _carbon_close),
     DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
             lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
     DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),
+    DataSet("hbn_close", "bn/hbn_close.inputs.extxyz", "bn/hbn_close.extxyz", _hbn_close),
+    DataSet("hbn_edges", "bn/hbn_edges.inputs.extxyz", "bn/hbn_edges.extxyz", _hbn_edges),
+    # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell
+    DataSet("cbn_interface", "cbn/cbn_interface.inputs.extxyz",
+            "cbn/cbn_interface.extxyz", _cbn_interface),
     # active learning round 2: 16-atom cut-outs around the worst-graded crack-tip atoms of
     # a fully atomistic K ramp with C_L16e (grades 2.3-2.6; python -m
     # mdfe.potentials.dft.cutouts, see potentials/data/README.md)

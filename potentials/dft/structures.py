@@ -148,3 +148,93 @@ def armchair_ribbon(a: float, symbols: tuple[str, str], cols: int, periods: int,
     rib.set_cell(cell, scale_atoms=False)
     rib.info.update(config_type="armchair_ribbon", spin=False)
     return rib
+
+
+def close_contact_set(a: float, symbols: tuple[str, str], name: str, count: int,
+                      seed: int, vacuum: float = 14.0) -> list[Atoms]:
+    """The short range no sheet set reaches: ``count`` 8-atom cells in which atom 0 is
+    pushed towards a partner to a pair distance of 0.75–1.3 Å, then 4 unrattled 2-atom
+    cells under biaxial compression −10 … −25 % (bond 0.75–0.90 × the equilibrium one).
+
+    Partners cycle through the bonded neighbour in-plane, the bonded neighbour with atom 0
+    lifted 0.3–0.6 Å out of the plane, and a second neighbour (the contact of two crack
+    faces; the bonded atom between them comes closer still, down to ~0.7 Å). The other
+    atoms are rattled by 0.03 Å. A potential trained without such
+    pairs extrapolates below its shortest training distance and can have no repulsion
+    there (``info['pair_distance']`` holds the contact, Å).
+    """
+    rng = np.random.default_rng(seed)
+    base = honeycomb(a, symbols, "8", vacuum)
+    vec = base.get_distances(0, range(1, len(base)), mic=True, vector=True)
+    order = np.argsort(np.linalg.norm(vec, axis=1))
+    partners = {"bond": order[0] + 1, "lifted": order[0] + 1, "second": order[3] + 1}
+    kinds = tuple(partners)
+    out = []
+    for n in range(count):
+        kind = kinds[n % len(kinds)]
+        at = rattled(base, 0.03, rng)
+        at.positions[0] = base.positions[0]
+        if kind == "lifted":
+            at.positions[0, 2] += rng.uniform(0.3, 0.6)
+        d_target = rng.uniform(0.75, 1.3)
+        j = partners[kind]
+        r = at.get_distance(0, j, mic=True, vector=True)  # from atom 0 to its partner
+        at.positions[0] += r * (1.0 - d_target / np.linalg.norm(r))
+        at.info.update(config_type=f"{name}_close_{kind}", strain=np.zeros(3),
+                       pair_distance=d_target)
+        out.append(at)
+    for e in (-0.10, -0.15, -0.20, -0.25):
+        at = deformed(honeycomb(a, symbols, "2", vacuum), e, e, 0.0)
+        at.info.update(config_type=f"{name}_close_compressed", rattle=0.0,
+                       pair_distance=a / SQRT3 * (1 + e))
+        out.append(at)
+    return out
+
+
+def edge_set(a: float, symbols: tuple[str, str], count: int, seed: int) -> list[Atoms]:
+    """``count`` bare ribbons, zigzag and armchair in turn (2 × 2 and 1-wide × 2 periods,
+    16 atoms), the first two relaxed-geometry references unstrained and unrattled, the rest
+    strained along the ribbon by −3 … +20 % and rattled by 0.02–0.1 Å."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for n in range(count):
+        make = zigzag_ribbon if n % 2 == 0 else armchair_ribbon
+        rib = make(a, symbols, 2, 2 if make is zigzag_ribbon else 1)
+        axis = 0 if make is zigzag_ribbon else 1  # strain along the ribbon
+        e = rng.uniform(-0.03, 0.20) if n >= 2 else 0.0
+        st = [0.0, 0.0, 0.0]
+        st[axis] = e
+        rib = deformed(rib, *st)
+        rib = rattled(rib, rng.uniform(0.02, 0.1), rng) if n >= 2 else rib
+        rib.info.setdefault("rattle", 0.0)
+        out.append(rib)
+    return out
+
+
+def zigzag_interface_set(a: float, count: int, seed: int, rows: int = 4,
+                         vacuum: float = 14.0) -> list[Atoms]:
+    """Lateral graphene|h-BN stripes with zigzag interfaces along x: a rectangular cell
+    ``rows`` cells across y (4·rows atoms), the lower half carbon and the upper half h-BN,
+    so the periodic cell holds one C–B and one C–N interface. ``a`` is the common lattice
+    constant (Å; between graphene's and h-BN's). The first cell unstrained and unrattled,
+    the rest strained (the sheet-set kinds, their range capped at 12 %) and rattled by
+    0.02–0.08 Å. Spin-polarised, the carbon interface rows starting at ±1 μB."""
+    rng = np.random.default_rng(seed)
+    base = _rectangular(a, ("B", "N"), vacuum).repeat((1, rows, 1))
+    by_y = np.argsort(base.positions[:, 1])  # one atom per zigzag row
+    carbon = by_y[:len(base) // 2]
+    base.symbols[carbon] = "C"
+    mag = np.zeros(len(base))
+    mag[carbon[0]], mag[carbon[-1]] = 1.0, -1.0  # the carbon rows at the two interfaces
+    base.set_initial_magnetic_moments(mag)
+    out = []
+    for n in range(count):
+        if n == 0:
+            at = deformed(base, 0.0, 0.0, 0.0)
+            at.info["rattle"] = 0.0
+        else:
+            strain = np.clip(_strain(KINDS[n % len(KINDS)], rng), -0.05, 0.12)
+            at = rattled(deformed(base, *strain), rng.uniform(0.02, 0.08), rng)
+        at.info.update(config_type="cbn_zigzag_interface", spin=True)
+        out.append(at)
+    return out

@@ -10,8 +10,9 @@ from ase.neighborlist import neighbor_list
 from mdfe.potentials.dft.settings import (DEFAULT_SETTINGS, SettingsError, kpoint_grid,
                                           load_settings, vacuum_axes)
 from mdfe.potentials.dft.store import config_id
-from mdfe.potentials.dft.structures import (armchair_ribbon, deformed, honeycomb,
-                                            sheet_set, zigzag_ribbon)
+from mdfe.potentials.dft.structures import (armchair_ribbon, close_contact_set, deformed,
+                                            honeycomb, sheet_set, zigzag_interface_set,
+                                            zigzag_ribbon)
 
 A = 2.467
 
@@ -114,3 +115,34 @@ def test_committed_inputs_are_regenerated_exactly(tmp_path):
     assert len(written) == len(built) and len(built) < len(SETS)
     for ds, path in zip(built, written):
         assert path.read_bytes() == (DATA_DIR / ds.inputs).read_bytes(), ds.inputs
+
+
+def test_close_contact_set_reaches_the_short_range():
+    """Each 8-atom cell holds its named pair at the drawn distance (0.75-1.3 Å, against a
+    bulk bond of a/sqrt(3) = 1.42 Å); the compressed 2-atom cells have bonds of (1+e) a/sqrt(3)."""
+    frames = close_contact_set(A, ("C", "C"), "g", 9, seed=1)
+    assert len(frames) == 9 + 4
+    for at in frames[:9]:
+        d = at.get_all_distances(mic=True) + 9 * np.eye(len(at))
+        assert 0.75 <= at.info["pair_distance"] <= 1.3
+        assert np.isclose(d[0], at.info["pair_distance"], rtol=0, atol=1e-9).sum() == 1
+        assert d.min() <= at.info["pair_distance"] + 1e-12
+    kinds = {at.info["config_type"] for at in frames[:9]}
+    assert kinds == {"g_close_bond", "g_close_lifted", "g_close_second"}
+    for at in frames[9:]:
+        d = at.get_all_distances(mic=True) + 9 * np.eye(2)
+        assert math.isclose(d.min(), at.info["pair_distance"], rel_tol=1e-9)
+    assert [round(at.info["pair_distance"] / (A / math.sqrt(3)), 6) for at in frames[9:]] \
+        == [0.9, 0.85, 0.8, 0.75]
+
+
+def test_zigzag_interface_cell_holds_one_c_b_and_one_c_n_interface():
+    at = zigzag_interface_set(2.49, 1, seed=0)[0]
+    assert sorted(at.get_chemical_symbols()) == ["B"] * 4 + ["C"] * 8 + ["N"] * 4
+    i, j = neighbor_list("ij", at, 1.7)
+    pairs = {tuple(sorted((at[a].symbol, at[b].symbol))) for a, b in zip(i, j)}
+    assert pairs == {("B", "C"), ("B", "N"), ("C", "C"), ("C", "N")}
+    assert np.bincount(i).tolist() == [3] * 16          # a full honeycomb, no edges
+    mag = at.get_initial_magnetic_moments()
+    assert sorted(mag[mag != 0]) == [-1.0, 1.0] and at.info["spin"]
+    assert set(at.symbols[mag != 0]) == {"C"}
