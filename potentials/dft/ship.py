@@ -7,6 +7,7 @@ The config (TOML, paths relative to its folder) fixes everything that decides th
     name = "C_L10"              # output stem: <name>.mtp, <name>.report.json/.md, parity PNG
     species = ["C"]
     lattice_constant = 2.467    # Å, the a0 of the 2-atom scans in the data
+    note = "..."                # optional: a caveat printed under the report's title
     [data]                      # file = number of leading entries used (files only grow)
     "graphene_bulk.extxyz" = 60
     [split]
@@ -43,10 +44,15 @@ PUBLISHED = {
           "source": "a: PBE 2.46-2.47 Å (notes/dft.md); C11, C12: Wei et al., PRB 80, "
                     "205407 (2009), DFT — values as recalled, not re-checked against the "
                     "paper here"},
+    "BN": {"a": 2.51, "C11": 290.0, "C12": 61.0,
+           "source": "a: PBE 2.51 Å; C11 ≈ 290 N/m, ν = C12/C11 ≈ 0.21: Andrew et al., PRB "
+                     "85, 125428 (2012); Peng, Ji & De, Comput. Mater. Sci. 56, 11 (2012), "
+                     "DFT — values as recalled, not re-checked against the papers here"},
 }
 
 _KEYS = {"name", "species", "lattice_constant", "data", "split", "mtp", "train"}
-_OPTIONAL = {"pulay_zz": False}   # subtract the flat sheet's σzz (see :func:`pulay_zz`)
+_OPTIONAL = {"pulay_zz": False,   # subtract the flat sheet's σzz (see :func:`pulay_zz`)
+             "note": ""}          # a caveat printed under the report's title
 
 
 def load_config(path: str | Path) -> dict:
@@ -59,6 +65,8 @@ def load_config(path: str | Path) -> dict:
                          f"allowed: {sorted(_KEYS | set(_OPTIONAL))}")
     if not isinstance(cfg.setdefault("pulay_zz", False), bool):
         raise ValueError(f"{path}: pulay_zz = {cfg['pulay_zz']!r} must be true or false")
+    if not isinstance(cfg.setdefault("note", ""), str):
+        raise ValueError(f"{path}: note = {cfg['note']!r} must be a string")
     for fname, count in cfg["data"].items():
         if not (path.parent / fname).exists():
             raise ValueError(f"{path}: [data] file {fname} does not exist next to the config")
@@ -158,6 +166,7 @@ def _markdown(name: str, report: dict) -> str:
              f"{report['n_train']} training / {report['n_test']} test configurations; "
              f"{report['iterations']} BFGS iterations ({report['stopped_by']}), "
              f"{report['wall_time_s']:.0f} s.", "",
+             *([f"**{report['note']}**", ""] if report.get("note") else []),
              "| set | E MAE meV/atom | E RMSE meV/atom | F MAE eV/Å | F RMSE eV/Å |",
              "|---|---|---|---|---|"]
     for part in ("train", "test"):
@@ -311,8 +320,8 @@ def write_report(config_path: str | Path, training: dict) -> dict:
     parity_plot(rows["test"] or rows["train"], out / f"{name}_parity.png", title=name)
     sheet = sheet_report(train_set, calc, cfg["lattice_constant"])
     a = sheet["potential"]["a"] or cfg["lattice_constant"]
-    report = {"name": name, "config": Path(config_path).name, "n_train": len(train_set),
-              "n_test": len(test_set), **training,
+    report = {"name": name, "config": Path(config_path).name, "note": cfg["note"],
+              "n_train": len(train_set), "n_test": len(test_set), **training,
               "errors": {k: error_table(v) for k, v in rows.items()},
               "sheet": sheet,
               "strain_paths": strain_paths(calc, (cfg["species"][0], cfg["species"][-1]),
