@@ -5,8 +5,9 @@ Suite (each a child process at its default size, 1 or 2 ranks, niced): the crack
 headline (coupled vs full atomistic vs MD disc, with the cost per exchange), the coupled
 scaling run and performance model (writes ``results/coupled_scaling.png``), and the FE
 scaling. The MTP benchmarks (``mtp_*.py``) are separate long runs with their own README
-sections and are not rerun here; nor is ``crack_headline.py --full --out
-crack_headline_full`` (its tables are regenerated from its JSON when present).
+sections and are not rerun here; nor are ``crack_headline.py --full --out
+crack_headline_full`` and ``crack_error_split.py --full`` (~15 CPU-min each; their
+tables are regenerated from their JSON when present).
 
 Usage: python benchmarks/run_all.py [--only headline scaling fe] [--readme-only]
     --readme-only: regenerate the README blocks and figure from the JSON in results/.
@@ -53,12 +54,14 @@ def fe_table(res: dict) -> dict:
 def blocks(results: Path = RESULTS) -> dict:
     """Every generated README block from the result files present in ``results``."""
     import coupled_scaling
+    import crack_error_split
     import crack_headline
     out = {}
     def full(res):          # the --full headline (not rerun by the suite: ~10+ min)
         return {f"{k}_full": v for k, v in crack_headline.tables(res).items()}
     for name, render in (("crack_headline", crack_headline.tables),
                          ("crack_headline_full", full),
+                         ("crack_error_split", crack_error_split.tables),
                          ("coupled_scaling", coupled_scaling.tables), ("fe_scaling", fe_table)):
         path = Path(results) / f"{name}.json"
         if path.is_file():
