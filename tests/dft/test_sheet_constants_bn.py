@@ -18,13 +18,13 @@
 """
 from __future__ import annotations
 
+import mdfe  # noqa: I001  (before numpy: one BLAS thread, see mdfe/__init__)
+
 from pathlib import Path
 
 import ase.io
 import numpy as np
 import pytest
-
-import mdfe
 from mdfe.potentials.dft.datasets import A_HBN, elastic_set
 from mdfe.potentials.dft.sheet_constants import (EV_PER_A2_IN_N_PER_M, elastic_constants,
                                                  lattice_constant, relabel)
@@ -107,8 +107,8 @@ def tersoff_bn():
     from ase.calculators.lammpslib import LAMMPSlib
     pot = LammpsPotential.tersoff(("B", "N"))
     a_star = elastic.lattice_constant(pot, lambda a: hexagonal_primitive("hBN", a), 2.50)
-    calc = LAMMPSlib(lmpcmds=[f"pair_style {pot.pair_style}", f"pair_coeff {pot.pair_coeff[0]}"],
-                     atom_types={"B": 1, "N": 2}, log_file=None, keep_alive=True)
+    calc = LAMMPSlib(lmpcmds=pot.commands(), atom_types={"B": 1, "N": 2}, log_file=None,
+                     keep_alive=True)
     frames = sheet_set(a_star, ("B", "N"), {"2": 12}, seed=0, name="bn") + \
         elastic_set(a_star, ("B", "N"), "bn")
     return a_star, pot, relabel(frames, calc), calc
