@@ -51,7 +51,7 @@ def worker(side: float, core: float, mode: str, fe: int, md: int, tol: float) ->
     c.pop("x")
     if comm.Get_rank() == 0:
         emit({"side_A": side, "core_A": core, "ranks": comm.Get_size(), "mode": mode, **c,
-              "load_1min": os.getloadavg()[0]})
+              "load_1min": os.getloadavg()[0]})          # 1-min load average at the end
 
 
 def size(text: str) -> tuple[float, float]:
@@ -74,7 +74,7 @@ def measure(args) -> list[dict]:
                              ranks=p)[0]
             runs[k].append(row)
             print(f"pass {n + 1}: L {side:g} R {core:g} ranks {p} {row['layout']}: solve "
-                  f"{row['solve_cpu_s']:.2f} CPU-s ({row['solve_s']:.1f} s wall, load "
+                  f"{row['solve_cpu_s']:.2f} CPU-s ({row['solve_s']:.1f} s wall, load at the end "
                   f"{row['load_1min']:.1f}), {row['exchanges']} exchanges, "
                   f"{row['md_iterations']} MD steps", flush=True)
     rows = []
