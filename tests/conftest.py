@@ -11,7 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+# one BLAS/OpenMP thread per process for the whole suite, before any test module loads
+# numpy (import mdfe does the same, but only helps if it comes first; a threaded QR under
+# load made a 2.5-CPU-s training replay take 17 CPU-s)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MPIRUN = BIN / "mpirun"
