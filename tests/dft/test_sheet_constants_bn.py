@@ -31,6 +31,7 @@ from mdfe.potentials.dft.sheet_constants import (EV_PER_A2_IN_N_PER_M, elastic_c
 from mdfe.potentials.dft.ship import load_config, pulay_zz
 from mdfe.potentials.dft.store import read_entries
 from mdfe.potentials.dft.structures import sheet_set
+from ship_configs import tiny_ship_config
 from mdfe.potentials.lammps_potential import LammpsPotential
 from mdfe.potentials.properties import elastic
 from mdfe.potentials.properties.cauchy_born import CauchyBorn
@@ -148,26 +149,9 @@ def test_ship_fit_with_two_species(tmp_path, tersoff_bn):
     for i, f in enumerate(frames):
         f.info["config_id"] = f"{i:04d}"
     ase.io.write(tmp_path / "d.extxyz", relabel(frames, calc))
-    (tmp_path / "c.toml").write_text(f"""name = "t"
-species = ["B", "N"]
-lattice_constant = {float(a_star)!r}
-note = "made-up test data"
-[data]
-"d.extxyz" = {len(frames)}
-[split]
-test_fraction = 0.25
-seed = 0
-[mtp]
-level = 4
-min_dist = 0.9
-max_dist = 4.0
-radial_basis_size = 6
-[train]
-max_iter = 3
-seed = 1
-[train.config_type_weights]
-bn_scan = 10.0
-""")
+    (tmp_path / "c.toml").write_text(tiny_ship_config(
+        ["B", "N"], float(a_star), len(frames), head='note = "made-up test data"\n',
+        train="[train.config_type_weights]\nbn_scan = 10.0\n"))
     report = fit(tmp_path / "c.toml")
     assert read_mtp(tmp_path / "t.mtp").species_count == 2
     assert report["sheet"]["dft"]["a"] == pytest.approx(a_star, rel=1e-5)

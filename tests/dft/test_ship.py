@@ -11,27 +11,11 @@ from mdfe.potentials.dft.datasets import elastic_set
 from mdfe.potentials.dft.sheet_constants import relabel
 from mdfe.potentials.dft.ship import fit, load_config, split
 from mdfe.potentials.dft.structures import sheet_set
+from ship_configs import tiny_ship_config
 
 A_EMT = 2.2904  # EMT's graphene-like minimum (tests/dft/test_sheet_constants.py)
 
-CONFIG = """name = "t"
-species = ["C"]
-lattice_constant = 2.2904
-[data]
-"d.extxyz" = {n}
-[split]
-test_fraction = 0.25
-seed = 0
-[mtp]
-level = 4
-min_dist = 0.9
-max_dist = 4.0
-radial_basis_size = 6
-[train]
-max_iter = 3
-seed = 1
-stress_weight = 0.0
-"""
+CONFIG = tiny_ship_config(["C"], 2.2904, "{n}", train="stress_weight = 0.0\n")
 
 
 @pytest.fixture

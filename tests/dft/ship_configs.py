@@ -1,0 +1,28 @@
+"""A tiny ship config (TOML text) for the tests of mdfe.potentials.dft.ship: a level-4 MTP
+on one data file ``d.extxyz``, 3 BFGS steps — enough to run every step of a fit."""
+from __future__ import annotations
+
+import json
+
+
+def tiny_ship_config(species: list[str], lattice_constant, entries, head: str = "",
+                     train: str = "") -> str:
+    """``entries``: the count of d.extxyz entries used (an int, or "{n}" for str.format);
+    ``head`` / ``train``: extra TOML lines for the top table / the [train] table."""
+    return f"""name = "t"
+species = {json.dumps(species)}
+lattice_constant = {lattice_constant!r}
+{head}[data]
+"d.extxyz" = {entries}
+[split]
+test_fraction = 0.25
+seed = 0
+[mtp]
+level = 4
+min_dist = 0.9
+max_dist = 4.0
+radial_basis_size = 6
+[train]
+max_iter = 3
+seed = 1
+{train}"""
