@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -44,21 +45,38 @@ def config_id(atoms: Atoms) -> str:
 
 
 def read_entries(path: str | Path) -> list[Atoms]:
-    """The labelled frames of an extxyz file, ``config_id`` always a 16-hex-digit str.
+    """The labelled frames of an extxyz file, ``config_id`` always the str that was written.
 
-    ASE's extxyz reader turns an unquoted all-digit value into an int, so an id such as
-    5637519482952065 (graphene_bulk entry 154) comes back as a number; it is restored
-    (zero-padded to 16 digits). A float (an id like ``12e4...``) cannot be restored
-    exactly: ValueError naming the file and entry."""
+    ASE's extxyz reader parses an unquoted value as a number where it can: a hex id of
+    digits only comes back as an int (5637519482952065, graphene_bulk entry 154) and one of
+    digits around a single ``e`` as a float (``1234e56789012345`` → inf, ``0000000000000e00``
+    → 0.0: 1 id in ~1300 of config_id's, digits only 1 in ~1800). Such ids are re-read as
+    written from the frame's comment line (:func:`_written_ids`)."""
     frames = ase.io.read(path, index=":", format="extxyz")
-    for i, at in enumerate(frames):
-        cid = at.info.get("config_id")
-        if isinstance(cid, (int, np.integer)) and not isinstance(cid, bool):
-            at.info["config_id"] = f"{int(cid):016d}"
-        elif cid is not None and not isinstance(cid, str):
-            raise ValueError(f"{path}: entry {i} has config_id {cid} "
-                             f"({type(cid).__name__}), not a 16-hex-digit string")
+    if all(isinstance(at.info.get("config_id", ""), str) for at in frames):
+        return frames
+    written = _written_ids(path)
+    for at, cid in zip(frames, written, strict=True):
+        if not isinstance(at.info.get("config_id", ""), str):
+            at.info["config_id"] = cid
     return frames
+
+
+_ID_TOKEN = re.compile(r"(?:^|\s)config_id=(\S+)")
+
+
+def _written_ids(path: str | Path) -> list[str | None]:
+    """The unquoted ``config_id=`` token of each frame's comment line (None if absent)."""
+    lines = Path(path).read_text().splitlines()
+    ids, i = [], 0
+    while i < len(lines):
+        if not lines[i].strip():         # blank lines between or after frames
+            i += 1
+            continue
+        found = _ID_TOKEN.search(lines[i + 1])
+        ids.append(found.group(1) if found else None)
+        i += int(lines[i]) + 2
+    return ids
 
 
 def _atomic_append(path: Path, text: str) -> None:
