@@ -107,6 +107,7 @@ def test_offsets_are_carried_by_the_element_deformation(cell, counts):
     assert np.abs(hs.displacements(U, offsets=d) - (X @ H.T + d @ F.T)).max() < 1e-12
     assert np.abs(hs.displacements(U, offsets=np.zeros_like(d)) - X @ H.T).max() < 1e-12
 
+
 def test_subset_matches_rows():
     mesh, X, hs = handshake("tri3", (7, 5))
     rows = np.array([5, 17, 3, 99])
