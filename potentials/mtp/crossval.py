@@ -8,7 +8,10 @@ candidates with different loss weights are not comparable, so each result also c
 fold-averaged held-out MAEs (energy per atom eV/atom, force components eV/Å) to rank by.
 With ``start`` (a trained potential) every fold starts from it instead of an untrained
 template (a warm start: cheap proxies for weight choices, e.g. ``max_iter=0`` with
-``linear_solve`` re-solves only the linear coefficients). The test split is never seen here.
+``linear_solve`` re-solves only the linear coefficients). A start potential fitted to all of
+``images`` has seen every held-out fold (through the coefficients the folds do not refit):
+its held-out errors are optimistic and rank candidates, they are not generalisation
+errors. The test split is never seen here.
 """
 from __future__ import annotations
 
