@@ -10,7 +10,10 @@ enough that every free atom has a complete neighbourhood — and the others are 
 2-norm of the free atoms' forces, LAMMPS' default). Each step starts from the previous
 state scaled by λ_i/λ_{i−1} (step 0: the K-field at every atom), as in the coupled run.
 The crack tip is tracked with the same bond-rupture rule (:mod:`mdfe.solvers.md.crack_tip`);
-K_IC = the applied K at the first step whose tip advanced.
+K_IC = the applied K at the first step whose tip advanced. The coupled run's collapse guard
+applies too (``solver.min_distance``, :func:`mdfe.run.model.collapse_distance`): a
+relaxation that brings two atoms closer is stopped and the step raises, so a potential's
+short-range hole is never counted as a tip advance.
 
 Only K-field loading (``loading.mode = "k_field"``) is supported: it is the comparison
 that defines K_IC. Collective on ``comm`` (LAMMPS decomposes the body over its ranks).
@@ -31,7 +34,7 @@ class AtomisticCrack:
     def __init__(self, inp, comm=None):
         from mpi4py import MPI
 
-        from mdfe.run.model import crystal_patch, unit_k_field
+        from mdfe.run.model import collapse_distance, crystal_patch, unit_k_field
         from mdfe.solvers.md.crack_tip import CrackTipTracker
         from mdfe.solvers.md.region import MDRegion
         from mdfe.solvers.md.setup import slit
@@ -66,6 +69,7 @@ class AtomisticCrack:
                                        stretch=cfg["crack"]["bond_stretch"])
         u = unit_k_field(inp, X[:, :2])
         self.unit = np.column_stack([u, np.zeros(len(X))])     # (n, 3) Å at K = K_G
+        self.min_distance = collapse_distance(inp)              # Å
 
     @property
     def n_atoms(self) -> int:
@@ -74,7 +78,8 @@ class AtomisticCrack:
 
     def solve(self, lam: float, lam_prev: float | None) -> tuple[np.ndarray, int]:
         """Relax at K = lam K_G from the previous state scaled by lam/lam_prev (or from
-        the K-field with ``lam_prev`` None); returns (positions (n, 3) Å, iterations)."""
+        the K-field with ``lam_prev`` None); returns (positions (n, 3) Å, iterations).
+        RuntimeError (on every rank) if two atoms end closer than ``min_distance``."""
         md, ids = self.md, self.md.ids
         if lam_prev is None:
             x = self.X + lam * self.unit
@@ -83,7 +88,13 @@ class AtomisticCrack:
         x[self.fixed - 1] = self.X[self.fixed - 1] + lam * self.unit[self.fixed - 1]
         md.set_positions(ids, x)
         s = self.inp.cfg["solver"]
-        its = md.relax(ftol=s["tol"], style=s["relax"])
+        its = md.relax(ftol=s["tol"], style=s["relax"], min_distance=self.min_distance)
+        d, a, b = md.closest_pair()
+        if d < self.min_distance:
+            raise RuntimeError(f"atomistic reference at K = {lam} K_G: collapse, atoms {a} and "
+                               f"{b} at {d:.3f} Å (< solver.min_distance "
+                               f"{self.min_distance:.3f} Å); the potential has a hole at "
+                               "short range (no training data there?)")
         return md.positions(ids), its
 
     def ramp(self, k_start: float, k_step: float, steps: int, stop_at_rupture: bool = True
