@@ -87,6 +87,28 @@ def edge_energies(frames: list, calc=None) -> dict:
             for k in ("zigzag", "armchair")}
 
 
+def close_contact_energies(frames: list, calc=None) -> list[dict]:
+    """The close-contact entries among ``frames`` (config_type ``*_close_*``: one pair
+    pushed to 0.75–1.3 Å, :func:`.structures.close_contact_set`), each as {config_type,
+    pair_distance (Å), excess (eV) = E − N ε_sheet}: the energy above the perfect sheet,
+    ε_sheet the unstrained 2-atom scan's energy per atom; stored DFT energies (``calc``
+    None) or ``calc`` on the same geometries (both its E and its ε_sheet)."""
+    sheet = reference_cells(frames)["sheet"]
+    close = [f for f in frames if "_close_" in str(f.info.get("config_type", ""))]
+
+    def energy(at):
+        if calc is None:
+            return at.get_potential_energy()
+        at = at.copy()
+        at.calc = calc
+        return at.get_potential_energy()
+
+    e_sheet = energy(sheet) / len(sheet)
+    return [{"config_type": str(f.info["config_type"]),
+             "pair_distance": float(f.info["pair_distance"]),
+             "excess": float(energy(f) - len(f) * e_sheet)} for f in close]
+
+
 def griffith(mtp_file, species: list[str]) -> dict:
     """LAMMPS (pair_style mtp) values of a graphene potential, as the fracture driver
     computes them: a (Å), relaxed wide-ribbon γ (eV/Å), E' (N/m), K_G (eV/Å^{3/2} and

@@ -235,6 +235,35 @@ def _fracture_markdown(fr: dict) -> list[str]:
         lines.append(f"| {k} | {r['strength_N_per_m']:.1f} | {r['strain_at_strength']:.2f} | "
                      f"{pub[f'strength_{k}_N_per_m']:.1f} N/m at {pub[f'strain_c_{k}']:.3f} | "
                      f"{r['energy_minima_at']} |")
+    if "short_range" in fr:
+        lines += _short_range_markdown(fr)
+    return lines
+
+
+def _short_range_markdown(fr: dict) -> list[str]:
+    """Report lines of the close-contact scans and the close-contact DFT entries."""
+    sr = fr["short_range"]
+    shown = (1.4, 1.2, 1.0, 0.8, 0.7, 0.6, 0.5, 0.4)
+    lines = ["", "Short range (LAMMPS): one atom of a flat sheet pushed onto a neighbour, "
+             "energy above the sheet (eV) at pair distance d (Å); physical = above the "
+             "sheet and rising as d falls over 1.4 … 0.6 Å (the second-neighbour path "
+             "below 0.9 Å, past the common neighbour; mdfe.potentials.properties."
+             "short_range):", "",
+             "| path | " + " | ".join(f"{x:.1f}" for x in shown)
+             + " | physical | lowest below 0.6 Å |", "|---" * (len(shown) + 3) + "|"]
+    for kind, r in sr.items():
+        e = dict(zip(np.round(r["distance"], 3), r["energy"]))
+        lines.append(f"| {kind} | " + " | ".join(f"{e[x]:.1f}" for x in shown)
+                     + f" | {'yes' if r['physical'] else 'no'} | {r['min_below_0.6']:.1f} |")
+    if fr.get("close_contact"):
+        lines += ["", "Close-contact DFT entries (energy above the sheet, eV: E − N ε_sheet, "
+                  "each with its own ε_sheet):", "",
+                  "| config_type | d (Å) | DFT | potential | deviation |", "|---|---|---|---|---|"]
+        for r in sorted(fr["close_contact"], key=lambda r: (r["config_type"],
+                                                            r["pair_distance"])):
+            lines.append(f"| {r['config_type']} | {r['pair_distance']:.3f} | "
+                         f"{r['excess']:.2f} | {r['excess_potential']:.2f} | "
+                         f"{100 * (r['excess_potential'] / r['excess'] - 1):+.1f} % |")
     return lines
 
 
@@ -308,11 +337,35 @@ def fracture_report(frames: list, calc, mtp_file: Path, species: list[str], a: f
         dft = fp.edge_energies(frames)
     except ValueError:
         return None
-    return {"edges_dft": dft, "edges_potential": fp.edge_energies(frames, calc),
-            "lammps": fp.griffith(mtp_file, species),
-            "uniaxial_stress": {d: fp.uniaxial_stress_curve(calc, a, d)
-                                for d in ("zigzag", "armchair")},
-            "published": fp.PUBLISHED_C}
+    out = {"edges_dft": dft, "edges_potential": fp.edge_energies(frames, calc),
+           "lammps": fp.griffith(mtp_file, species),
+           "uniaxial_stress": {d: fp.uniaxial_stress_curve(calc, a, d)
+                               for d in ("zigzag", "armchair")},
+           "short_range": short_range_report(mtp_file, species, a),
+           "published": fp.PUBLISHED_C}
+    if any("_close_" in str(f.info.get("config_type", "")) for f in frames):
+        out["close_contact"] = [dict(r, excess_potential=p["excess"]) for r, p in zip(
+            fp.close_contact_energies(frames), fp.close_contact_energies(frames, calc))]
+    return out
+
+
+def short_range_report(mtp_file: Path, species: list[str], a: float) -> dict:
+    """The LAMMPS close-contact scans (:mod:`mdfe.potentials.properties.short_range`) of
+    a graphene potential at lattice constant ``a``, d = 1.40 … 0.30 Å in 0.05 Å steps:
+    {kind: {"distance", "energy" (eV above the sheet), "physical" (over 1.40 … 0.60 Å),
+    "min_below_0.6" (eV, the lowest energy at d < 0.6 Å)}}."""
+    from mdfe.potentials.lammps_potential import LammpsPotential
+    from mdfe.potentials.properties import short_range as sr
+    pot = LammpsPotential.mtp(mtp_file, species)
+    d = np.round(np.arange(1.40, 0.2999, -0.05), 3)
+    out = {}
+    for kind in sr.KINDS:
+        e = sr.close_contact_scan(pot, "graphene", a, kind, d)
+        main = d >= 0.6 - 1e-9
+        out[kind] = {"distance": d.tolist(), "energy": e.tolist(),
+                     "physical": sr.physical(kind, d[main], e[main]),
+                     "min_below_0.6": float(e[~main].min())}
+    return out
 
 
 def write_report(config_path: str | Path, training: dict) -> dict:

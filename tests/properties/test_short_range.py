@@ -47,6 +47,7 @@ def test_criterion_and_bad_input():
     assert physical("bond", [1.4, 1.0, 0.6], [1.0, 2.0, 3.0])
     assert not physical("bond", [1.4, 1.0, 0.6], [1.0, 3.0, 2.0])      # a minimum inside
     assert not physical("bond", [1.4, 1.0, 0.6], [-1.0, 2.0, 3.0])     # below the sheet
-    assert physical("second", [1.4, 1.1, 1.0, 0.6], [5.0, 4.0, 4.5, 6.0])   # plateau > 1 Å
+    assert physical("second", [1.4, 1.1, 0.9, 0.6], [5.0, 4.0, 4.5, 6.0])   # dip > 0.9 Å
+    assert not physical("second", [1.4, 0.8, 0.6], [5.0, 6.0, 5.5])
     with pytest.raises(ValueError, match="kind 'third'"):
         close_contact_scan(None, "graphene", 2.46, "third", [1.0])
