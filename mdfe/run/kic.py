@@ -157,9 +157,13 @@ def main(argv=None) -> None:
     p.add_argument("--skip-coupled", action="store_true")
     a = p.parse_args(argv)
     from mpi4py import MPI
-    cfg = load_run_config(a.case)
-    res = compare_kic(cfg, a.case, Path(a.out).resolve().parent / (Path(a.out).stem + "_runs"),
-                      a.coarse, a.fine, a.k_max, coupled=not a.skip_coupled)
+
+    from mdfe.runtime import abort_on_error
+    with abort_on_error():          # an error on one rank ends the job, not a hang
+        cfg = load_run_config(a.case)
+        res = compare_kic(cfg, a.case,
+                          Path(a.out).resolve().parent / (Path(a.out).stem + "_runs"),
+                          a.coarse, a.fine, a.k_max, coupled=not a.skip_coupled)
     if MPI.COMM_WORLD.Get_rank() == 0:
         Path(a.out).write_text(json.dumps(res, indent=1))
         print(json.dumps({k: res[k] for k in ("K_G_eV_A1.5", "coupled_vs_atomistic_rel")}
