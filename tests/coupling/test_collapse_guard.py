@@ -52,8 +52,9 @@ def solver(min_distance, max_exchanges=40, md_maxiter=3000):
     fe = build.fe_problem(case.mesh, law, fe_comm, options={"ksp_rtol": 1e-12})
     region = build.coupled_region(case.geometries[0], md_comms[0], case.atoms[0],
                                   case.roles[0], holed(case.potential), case.mesh, law)
-    qs = QuasiStaticCoupling(comm, fe, [region], tol=1e-6, max_exchanges=max_exchanges, relax_style="cg",
-                             min_distance=min_distance, md_maxiter=md_maxiter)
+    qs = QuasiStaticCoupling(comm, fe, [region], tol=1e-6, max_exchanges=max_exchanges,
+                             relax_style="cg", min_distance=min_distance,
+                             md_maxiter=md_maxiter)
     nodes = case.mesh.nodes
     boundary = np.unique(np.concatenate(list(case.mesh.node_sets.values())))
     qs.set_dirichlet(boundary, nodes[boundary] @ H.T)
@@ -110,7 +111,7 @@ def test_guard_without_collapse_leaves_the_answer():
     for guard in (dict(min_distance=0.0), dict(min_distance=0.85)):
         qs, md = solver(**guard)
         x = md.positions(md.ids)
-        core = md.ids_with_role(0) - 1
+        core = md.ids_with_role("core") - 1
         x[core, :2] += np.random.default_rng(3).uniform(-0.05, 0.05, (len(core), 2))
         md.set_positions(md.ids, x)
         rep = qs.solve()
