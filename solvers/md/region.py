@@ -205,8 +205,11 @@ class MDRegion:
 
     def closest_pair(self) -> tuple[float, int, int]:
         """(distance Å, id_a, id_b) of the two closest atoms now (collective; the same on
-        every rank). Periodic images are not searched: for a sheet or a region whose
-        periodic cell is wider than twice the distance of interest."""
+        every rank). Periodic images are not searched, so a pair that is close only across
+        a periodic boundary is missed: right for shrink-wrapped directions and for the
+        periodic z of a sheet (images a vacuum apart), not for an in-plane or bulk periodic
+        region. Pairs removed by :meth:`exclude_pairs` count here (unlike in ``relax``'s
+        tripwire)."""
         from scipy.spatial import cKDTree
         x = self.positions(self.ids)
         d, j = cKDTree(x).query(x, k=2)
