@@ -10,9 +10,10 @@ Loss (motep's / MLIP's, averaged over the C configurations; N atoms, volume V):
     L = (1/C) Σ_c q_c [ w_E (ΔE/N)² + (w_F/N) Σ_k |ΔF_k|² + w_S (V/N)² Σ_ab Δσ_ab² ]
 
 (q_c: the configuration's weight, 1 unless given — an integer q_c counts the configuration
-q_c times, up to the normalisation; Δ = model − reference; σ full 3×3, ASE sign σ = (1/V) ∂E/∂ε, eV/Å³). With g = ∂E/∂θ,
-∂F_k/∂θ = −∂g/∂r_k and ∂σ/∂θ = (1/V) ∂g/∂ε, so the force and stress terms of ∂L/∂θ are
-one directional derivative of g: with the pair displacement field
+q_c times, up to the normalisation; Δ = model − reference; σ full 3×3, ASE sign
+σ = (1/V) ∂E/∂ε, eV/Å³; L_c below is the bracket, its gradient enters times q_c). With
+g = ∂E/∂θ, ∂F_k/∂θ = −∂g/∂r_k and ∂σ/∂θ = (1/V) ∂g/∂ε, so the force and stress terms of
+∂L/∂θ are one directional derivative of g: with the pair displacement field
 
     δr_ij = −(2 w_F/N) (ΔF_j − ΔF_i) + (2 w_S V/N²) Δσ · r_ij
 
