@@ -157,7 +157,8 @@ def close_contact_set(a: float, symbols: tuple[str, str], name: str, count: int,
     cells under biaxial compression −10 … −25 % (bond 0.75–0.90 × the equilibrium one).
 
     Partners cycle through the bonded neighbour in-plane, the bonded neighbour with atom 0
-    lifted 0.3–0.6 Å out of the plane, and a second neighbour (the contact of two crack
+    lifted 0.3–0.6 Å out of the plane before the push (which scales the lift by
+    d/|r|: ~0.15–0.5 Å at the end), and a second neighbour (the contact of two crack
     faces; the bonded atom between them comes closer still, down to ~0.7 Å). The other
     atoms are rattled by 0.03 Å. A potential trained without such
     pairs extrapolates below its shortest training distance and can have no repulsion
