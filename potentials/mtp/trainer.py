@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import logging
+import numbers
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -110,7 +111,7 @@ def _config_weights(images: list[Atoms], by_type: dict[str, float]) -> np.ndarra
         if key not in types:
             raise ValueError(f"config_type_weights: no training configuration has "
                              f"config_type {key!r} (present: {sorted(set(types))})")
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not np.isfinite(w) \
+        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not np.isfinite(w) \
                 or w <= 0:
             raise ValueError(f"config_type_weights[{key!r}] = {w!r}: must be a number > 0")
     return np.array([float(by_type.get(t, 1.0)) for t in types])

@@ -59,3 +59,6 @@ def test_bad_config_type_weights_are_errors():
               settings=TrainSettings(max_iter=1, config_type_weights={"scan": -1}))
     with pytest.raises(ValueError, match="finite values > 0"):
         Loss(model, images, numbers, **WEIGHTS, weights=[1.0, 0.0])
+    # a numpy integer is a number (a weight read from an array)
+    train(model, images, species=numbers,
+          settings=TrainSettings(max_iter=0, config_type_weights={"scan": np.int64(3)}))
