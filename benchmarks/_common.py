@@ -65,10 +65,11 @@ def provenance() -> dict:
 
 
 def machine_line(prov: dict) -> str:
-    """One line naming the machine and its load for README tables."""
+    """One line naming the machine and its load for README tables (``prov`` as
+    :func:`write_result` stores it: taken when the result is written, at the run's end)."""
     load = prov.get("load_average_1_5_15") or [float("nan")]
-    return (f"{prov['date_utc']} UTC, {prov['host']}: {prov['cores']} cores ({prov['cpu']}), "
-            f"load average {load[0]:.1f} at the start (shared machine), commit "
+    return (f"{prov['date_utc']} UTC (end of the run), {prov['host']}: {prov['cores']} cores "
+            f"({prov['cpu']}), 1-min load average {load[0]:.1f} then (shared machine), commit "
             f"{prov['mdfe_commit']}")
 
 
