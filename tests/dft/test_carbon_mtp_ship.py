@@ -175,7 +175,6 @@ def test_close_contact_energies_match_dft_in_lammps(shipped):
     biaxial): energy above the sheet, E − N ε_sheet, from LAMMPS on the very geometries
     vs the DFT labels, within CLOSE_TOLERANCE; and along each kind the potential orders
     the entries as DFT does wherever DFT's energies differ by more than that."""
-    from mdfe.potentials.dft import fracture_props
     cfg, pot = shipped
     frames = load_entries(cfg)
     sheet = fracture_props.reference_cells(frames)["sheet"]
