@@ -16,8 +16,8 @@ from pathlib import Path
 
 import ase.io
 
-from .structures import (close_contact_set, deformed, edge_set, honeycomb, sheet_set,
-                         zigzag_interface_set)
+from .structures import (close_contact_set, deformed, edge_set, face_contact_set,
+                         honeycomb, sheet_set, zigzag_interface_set)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 A_GRAPHENE = 2.467
@@ -56,6 +56,11 @@ def _hbn_edges():
 
 def _carbon_close():
     return close_contact_set(A_GRAPHENE, ("C", "C"), "graphene", 14, seed=12)
+
+
+def _carbon_face_contact():
+    return face_contact_set(A_GRAPHENE, ("C", "C"), (0.7, 0.9, 1.1, 1.3, 1.6, 2.0, 2.5, 3.0),
+                            (1.0, 1.5, 2.0, 2.5), seed=15)
 
 
 def _hbn_close():
@@ -102,6 +107,10 @@ SETS = (
     # (0.98 A) and crack faces fused in a coupled run (docs/coupling.md, "Collapse")
     DataSet("carbon_close", "carbon/graphene_close.inputs.extxyz",
             "carbon/graphene_close.extxyz", _carbon_close),
+    # two zigzag faces across a slit 0.7-3 A wide: C_L16g (trained with the close set)
+    # pulled an unloaded slit shut (docs/coupling.md); one-atom scans miss that
+    DataSet("carbon_face_contact", "carbon/graphene_face_contact.inputs.extxyz",
+            "carbon/graphene_face_contact.extxyz", _carbon_face_contact),
     DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
             lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
     DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),

@@ -239,3 +239,29 @@ def zigzag_interface_set(a: float, count: int, seed: int, rows: int = 4,
         at.info.update(config_type="cbn_zigzag_interface", spin=True)
         out.append(at)
     return out
+
+
+def face_contact_set(a: float, symbols: tuple[str, str], gaps_aligned, gaps_shifted,
+                     seed: int, rattle: float = 0.02) -> list[Atoms]:
+    """Two bare zigzag faces facing each other across a slit of width ``gap`` Å (the
+    distance between the faces' outermost rows), as a 2 × 2 zigzag ribbon (16 atoms) whose
+    periodic image across y is the other face: ``gaps_aligned`` with the faces in lattice
+    registry (each edge atom facing one of the other face: the broken bond, 1.42 Å in
+    graphene, is the bulk), ``gaps_shifted`` with the other face slid by a/2 along x (a tilted cell vector;
+    edge atoms facing the gaps). Atoms rattled by ``rattle`` Å; spin-polarised, edges starting at ±1 μB.
+    The slit of a crack closing or opening: the many-body contact of whole faces, which
+    one-atom short-range scans do not probe."""
+    rng = np.random.default_rng(seed)
+    bond = a / SQRT3
+    out = []
+    for shift, gaps in ((0.0, gaps_aligned), (a / 2, gaps_shifted)):
+        for gap in gaps:
+            rib = zigzag_ribbon(a, symbols, 2, 2, vacuum=gap - bond)
+            cell = rib.cell.array.copy()
+            cell[1, 0] = shift            # the image across y (the other face) slid along x
+            rib.set_cell(cell, scale_atoms=False)
+            rib = rattled(rib, rattle, rng)
+            rib.info.update(config_type=f"{rib.info['config_type']}_contact", gap=float(gap),
+                            face_shift=float(shift), strain=np.zeros(3))
+            out.append(rib)
+    return out

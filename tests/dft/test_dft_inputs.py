@@ -11,8 +11,8 @@ from mdfe.potentials.dft.settings import (DEFAULT_SETTINGS, SettingsError, kpoin
                                           load_settings, vacuum_axes)
 from mdfe.potentials.dft.store import config_id
 from mdfe.potentials.dft.structures import (armchair_ribbon, close_contact_set, deformed,
-                                            honeycomb, sheet_set, zigzag_interface_set,
-                                            zigzag_ribbon)
+                                            face_contact_set, honeycomb, sheet_set,
+                                            zigzag_interface_set, zigzag_ribbon)
 
 A = 2.467
 
@@ -146,3 +146,19 @@ def test_zigzag_interface_cell_holds_one_c_b_and_one_c_n_interface():
     mag = at.get_initial_magnetic_moments()
     assert sorted(mag[mag != 0]) == [-1.0, 1.0] and at.info["spin"]
     assert set(at.symbols[mag != 0]) == {"C"}
+
+
+def test_face_contact_cells_hold_the_slit_width():
+    """Aligned faces: each edge atom faces one across the slit at exactly the gap (at the
+    bond length 1.42 Å: the intact sheet); slid by a/2: it faces two, at
+    sqrt((a/2)² + gap²)."""
+    bond = A / math.sqrt(3)
+    cells = face_contact_set(A, ("C", "C"), (0.8, bond), (1.0,), seed=0, rattle=0.0)
+    assert np.bincount(neighbor_list("i", cells[1], 1.6)).tolist() == [3] * 16
+    for at, n_facing, want in ((cells[0], 1, 0.8), (cells[2], 2, math.hypot(A / 2, 1.0))):
+        y = at.positions[:, 1]
+        edge = np.flatnonzero(np.isclose(y, y.max()) | np.isclose(y, y.min()))
+        assert len(edge) == 4
+        d = at.get_all_distances(mic=True)[np.ix_(edge, edge)]
+        assert np.isclose(d, want, atol=1e-9).sum(axis=1).tolist() == [n_facing] * 4
+        assert d[d > 1e-9].min() == pytest.approx(want, abs=1e-9)
