@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from readme_blocks import BENCH, rendered_readme
+from readme_blocks import block as block_of
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 pytest.importorskip("petsc4py")
 E_BOUND_UNLOADED = 1.5       # %, ~2× the worst measured (0.64 % at R = 5 Å)
 
@@ -45,14 +44,8 @@ def test_crack_error_split_small(tmp_path):
         assert e ** 2 == pytest.approx(e_wo ** 2 + (100 * t / rms) ** 2, rel=1e-9)
         assert e <= E_BOUND_UNLOADED, r
     # the README block comes from this JSON
-    readme = tmp_path / "README.md"
-    shutil.copy(BENCH / "README.md", readme)
-    out = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--readme-only",
-                          "--readme", str(readme), "--results", str(tmp_path)],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    text = readme.read_text()
-    block = text[text.index("<!-- BEGIN error_split -->"):text.index("<!-- END error_split -->")]
+    text = rendered_readme(tmp_path, tmp_path)
+    block = block_of(text, "error_split")
     assert "Body 80 Å" in block
     for r in rows:
         assert (f"| {r['e_percent']:.2f} | {r['e_without_translation_percent']:.2f} |"

@@ -1,20 +1,19 @@
 """Small version of benchmarks/crack_headline.py (and of run_all.py's README rewrite): the
 JSON has the three methods, a reference relaxed to the tolerance, the coupled error below
-3 % and at most a tenth of the MD disc's (whose error shrinks as it grows), a cost split
-that adds up, and the README block is regenerated from it. Runs the default size (itself
-small)."""
+3 % and at most a tenth of the MD disc's (the largest disc's error below the smallest's),
+a cost split that adds up, and the README block is regenerated from it. Runs the default
+size (itself small)."""
 from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from readme_blocks import BENCH, rendered_readme
+from readme_blocks import block as block_of
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 pytest.importorskip("petsc4py")
 # % bound on the coupled e at R = 5 / 8 / 11 Å in the 80 Å body: 1.5× the worst measured
 # (2.02 % at R = 5 Å; the CI crack case of tests/coupling/test_accuracy.py has 3 % too)
@@ -52,19 +51,13 @@ def test_crack_headline_small_and_readme_block(tmp_path):
     # core (measured 2.02 / 0.96 / 1.05 %, the near-tip rigid shift of
     # benchmarks/crack_error_split.py) and a tenth of the disc's or less
     e = [r["disc"]["e_percent"] for r in rows]
-    assert e[0] > e[1] > e[2], e
+    assert e[0] > e[-1] > 20.0, e   # (the last two discs are 0.3 points apart: no order)
     e_c = [r["coupled"]["e_percent"] for r in rows]
     assert max(e_c) <= E_BOUND, e_c
     assert all(c <= 0.1 * d for c, d in zip(e_c, e)), (e_c, e)
     # the README blocks come from this JSON
-    readme = tmp_path / "README.md"
-    shutil.copy(BENCH / "README.md", readme)
-    out = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--readme-only",
-                          "--readme", str(readme), "--results", str(tmp_path)],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    text = readme.read_text()
-    block = text[text.index("<!-- BEGIN headline -->"):text.index("<!-- END headline -->")]
+    text = rendered_readme(tmp_path, tmp_path)
+    block = block_of(text, "headline")
     assert "| full atomistic (reference) |" in block
     assert f"| {rows[-1]['coupled']['e_percent']:.2f} |" in block
     last = rows[-1]["coupled"]
