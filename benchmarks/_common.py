@@ -82,6 +82,26 @@ def write_result(name: str, data: dict, directory: Path | None = None) -> Path:
     return out
 
 
+def run_on_world(args, run, render) -> int:
+    """A benchmark's main: ``run(args, comm)`` on COMM_WORLD inside ``abort_on_error`` (an
+    error on one rank ends the job), then rank 0 writes the result (``args.out``, in
+    ``args.results`` or results/) with the rank count and prints ``render(result)``, the
+    result as read back from its JSON (so the tables show what is stored)."""
+    import mdfe  # noqa: F401  (the MPI library first)
+    from mpi4py import MPI
+
+    from mdfe.runtime import abort_on_error
+    comm = MPI.COMM_WORLD
+    with abort_on_error():
+        res = run(args, comm)
+    if comm.Get_rank() == 0:
+        path = write_result(args.out, {**res, "ranks": comm.Get_size()},
+                            Path(args.results) if args.results else None)
+        print(render(json.loads(path.read_text())))
+        print(f"wrote {path}")
+    return 0
+
+
 def read_result(name: str, directory: Path | None = None) -> dict:
     """The JSON written by :func:`write_result` (FileNotFoundError names the path)."""
     path = Path(directory or RESULTS) / f"{name}.json"

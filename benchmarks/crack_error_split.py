@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine_line, markdown_table, write_result  # noqa: E402
+from _common import machine_line, markdown_table, run_on_world  # noqa: E402
 
 FULL = {"side": 400.0, "cores": [24.0, 48.0], "k": [1e-4, 0.3, 0.6], "h_max": [20.0, 5.0]}
 
@@ -123,21 +123,7 @@ def tables(res: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    args = parse(argv)
-    import mdfe  # noqa: F401  (the MPI library first)
-    from mpi4py import MPI
-
-    from mdfe.runtime import abort_on_error
-    comm = MPI.COMM_WORLD
-    with abort_on_error():
-        res = run(args, comm)
-    if comm.Get_rank() == 0:
-        path = write_result(args.out, {**res, "ranks": comm.Get_size()},
-                            Path(args.results) if args.results else None)
-        import json
-        print(tables(json.loads(path.read_text()))["error_split"])
-        print(f"wrote {path}")
-    return 0
+    return run_on_world(parse(argv), run, lambda res: tables(res)["error_split"])
 
 
 if __name__ == "__main__":

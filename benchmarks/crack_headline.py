@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import machine_line, markdown_table, write_result  # noqa: E402
+from _common import machine_line, markdown_table, run_on_world  # noqa: E402
 
 E_TARGET = 2.0          # %, the accuracy the table asks each method to reach
 FULL = {"side": 400.0, "cores": [16.0, 24.0, 32.0, 48.0]}
@@ -170,23 +170,10 @@ def tables(res: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    args = parse(argv)
-    import mdfe  # noqa: F401  (the MPI library first)
-    from mpi4py import MPI
-
-    from mdfe.runtime import abort_on_error
-    comm = MPI.COMM_WORLD
-    with abort_on_error():
-        res = run(args, comm)
-    if comm.Get_rank() == 0:
-        path = write_result(args.out, {**res, "ranks": comm.Get_size()},
-                            Path(args.results) if args.results else None)
-        import json
-        res = json.loads(path.read_text())
+    def render(res):
         blocks = tables(res)
-        print(blocks["headline"] + "\n\n" + blocks["breakdown"])
-        print(f"wrote {path}")
-    return 0
+        return blocks["headline"] + "\n\n" + blocks["breakdown"]
+    return run_on_world(parse(argv), run, render)
 
 
 if __name__ == "__main__":
