@@ -70,20 +70,23 @@ def reference_cells(frames: list) -> dict:
     return out
 
 
+def _energy(at, calc) -> float:
+    """Energy (eV) of ``at``: its stored (DFT) energy if ``calc`` is None, else ``calc``'s
+    on a copy of the same geometry."""
+    if calc is None:
+        return at.get_potential_energy()
+    at = at.copy()
+    at.calc = calc
+    return at.get_potential_energy()
+
+
 def edge_energies(frames: list, calc=None) -> dict:
     """{'zigzag': γ, 'armchair': γ} (eV/Å) of the labelled reference ribbons: from the
     stored DFT energies (``calc`` None) or from ``calc`` on the same geometries."""
     ref = reference_cells(frames)
 
-    def energy(at):
-        if calc is None:
-            return at.get_potential_energy()
-        at = at.copy()
-        at.calc = calc
-        return at.get_potential_energy()
-
-    e_sheet = energy(ref["sheet"]) / len(ref["sheet"])
-    return {k: ribbon_edge_energy(energy(ref[k]), ref[k], e_sheet)
+    e_sheet = _energy(ref["sheet"], calc) / len(ref["sheet"])
+    return {k: ribbon_edge_energy(_energy(ref[k], calc), ref[k], e_sheet)
             for k in ("zigzag", "armchair")}
 
 
@@ -96,17 +99,10 @@ def close_contact_energies(frames: list, calc=None) -> list[dict]:
     sheet = reference_cells(frames)["sheet"]
     close = [f for f in frames if "_close_" in str(f.info.get("config_type", ""))]
 
-    def energy(at):
-        if calc is None:
-            return at.get_potential_energy()
-        at = at.copy()
-        at.calc = calc
-        return at.get_potential_energy()
-
-    e_sheet = energy(sheet) / len(sheet)
+    e_sheet = _energy(sheet, calc) / len(sheet)
     return [{"config_type": str(f.info["config_type"]),
              "pair_distance": float(f.info["pair_distance"]),
-             "excess": float(energy(f) - len(f) * e_sheet)} for f in close]
+             "excess": float(_energy(f, calc) - len(f) * e_sheet)} for f in close]
 
 
 def griffith(mtp_file, species: list[str]) -> dict:
