@@ -259,10 +259,13 @@ def build_coupled(inp: Inputs, comm, groups) -> Coupled:
 
 def collapse_distance(inp: Inputs) -> float:
     """The collapse guard's distance (Å): ``solver.min_distance``, or 0.6 × the nearest-
-    neighbour distance of the reference atoms (0.85 Å for graphene). No relaxation of a
-    physical potential brings two atoms that close; an ML potential with a hole at short
-    range (no training data there) does, and its minimiser then never ends."""
+    neighbour distance of the reference atoms (0.85 Å for graphene); 0 (no guard) with
+    ``solver.collapse_guard = false``. No relaxation of a physical potential brings two
+    atoms that close; an ML potential with a hole at short range (no training data there)
+    does, and its minimiser then never ends."""
     from scipy.spatial import cKDTree
+    if not inp.cfg["solver"]["collapse_guard"]:
+        return 0.0
     given = inp.cfg["solver"]["min_distance"]
     if given > 0:
         return float(given)

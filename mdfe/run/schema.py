@@ -22,7 +22,8 @@ Sections (units: Å, eV; K in units of the Griffith K_G of the same potential)::
                  ε_yy with σ_xx = 0; "biaxial": ε_xx = ε_yy) and steps; stop_at_rupture
                  (end after the first advance)
     [solver]     tol (eV/Å), max_exchanges, relax ("fire" | "cg"), min_distance (Å; the
-                 collapse guard, 0 = 0.6 × the lattice's nearest-neighbour distance)
+                 collapse guard, 0 = 0.6 × the lattice's nearest-neighbour distance),
+                 collapse_guard (false: off)
     [layout]     mode, fe_ranks, md_ranks (see :mod:`mdfe.layout`)
     [output]     directory, fields_every, atoms_every, overwrite (replaces an old run
                  directory), thickness (Å, for MPa·√m), progress, plots, label
@@ -128,6 +129,8 @@ RUN_SCHEMA = {
         "min_distance": Key(NUM, 0.0, _nonneg, "0 (= 0.6 × the nearest-neighbour distance) "
                             "or a length > 0 Å", help="collapse guard: a load step stops when "
                             "two atoms come closer"),
+        "collapse_guard": Key((bool,), True, help="false: no collapse guard (min_distance "
+                              "ignored)"),
     },
     "layout": LAYOUT_SCHEMA,
     "output": {

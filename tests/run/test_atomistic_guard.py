@@ -52,3 +52,16 @@ def test_guard_above_the_bond_stops_the_step_naming_the_pair(tmp_path):
         model.close()
     r = float(np.linalg.norm(x[1] - x[0]))
     assert r == pytest.approx(float(d), abs=1e-3) and r < 3.0
+
+
+@pytest.mark.timeout(120)
+def test_guard_can_be_switched_off(tmp_path):
+    """solver.collapse_guard = false: no guard, whatever min_distance says — the 3.0 Å
+    guard that trips on the intact sheet above now leaves the step alone."""
+    model = crack(tmp_path, **{"solver.min_distance": 3.0, "solver.collapse_guard": False})
+    try:
+        assert model.min_distance == 0.0
+        x, _ = model.solve(0.5, None)
+    finally:
+        model.close()
+    assert 2.3 < cKDTree(x).query(x, k=2)[0][:, 1].min() < 2.7
