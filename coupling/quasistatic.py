@@ -387,12 +387,7 @@ class QuasiStaticCoupling:
     def _relax(self, md, ftol: float):
         """Relax one region's core to ``ftol``: (iterations, None) or, when the collapse
         guard trips, (iterations, (distance Å, id_a, id_b)). Collective on its MD group."""
-        its = md.relax(ftol=ftol, style=self.relax_style, maxiter=self.md_maxiter,
-                       min_distance=self.min_distance)
-        if not self.min_distance:
-            return its, None
-        pair = md.closest_pair()
-        return its, (pair if pair[0] < self.min_distance else None)
+        return md.relax_guarded(ftol, self.relax_style, self.min_distance, self.md_maxiter)
 
     # ------------------------------------------------------------------------ output
     def atom_displacements(self, region: CoupledRegion, ids) -> np.ndarray:

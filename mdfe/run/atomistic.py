@@ -88,9 +88,9 @@ class AtomisticCrack:
         x[self.fixed - 1] = self.X[self.fixed - 1] + lam * self.unit[self.fixed - 1]
         md.set_positions(ids, x)
         s = self.inp.cfg["solver"]
-        its = md.relax(ftol=s["tol"], style=s["relax"], min_distance=self.min_distance)
-        d, a, b = md.closest_pair()
-        if d < self.min_distance:
+        its, collapse = md.relax_guarded(s["tol"], s["relax"], self.min_distance)
+        if collapse:
+            d, a, b = collapse
             raise RuntimeError(f"atomistic reference at K = {lam} K_G: collapse, atoms {a} and "
                                f"{b} at {d:.3f} Å (< solver.min_distance "
                                f"{self.min_distance:.3f} Å); the potential has a hole at "

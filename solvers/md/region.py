@@ -333,6 +333,17 @@ class MDRegion:
                           + (["unfix mdfe_halt"] if halt else []))
         return int(self._lmp.get_thermo("step") - step0)
 
+    def relax_guarded(self, ftol: float, style: str, min_distance: float,
+                      maxiter: int = 100000) -> tuple[int, tuple[float, int, int] | None]:
+        """:meth:`relax` with the collapse tripwire at ``min_distance`` Å (0: none), then
+        (iterations, None), or (iterations, (distance Å, id_a, id_b)) when two atoms end
+        closer than ``min_distance`` (:meth:`closest_pair`). Collective."""
+        its = self.relax(ftol=ftol, style=style, maxiter=maxiter, min_distance=min_distance)
+        if not min_distance:
+            return its, None
+        pair = self.closest_pair()
+        return its, (pair if pair[0] < min_distance else None)
+
     def run(self, nsteps: int, dt: float = 0.001) -> None:
         """NVE dynamics for ``nsteps`` steps of ``dt`` ps, prescribed atoms and band z fixed."""
         self._constrained([f"timestep {float(dt)!r}", "fix mdfe_nve all nve",
