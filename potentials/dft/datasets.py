@@ -111,19 +111,22 @@ SETS = (
     # pulled an unloaded slit shut (docs/coupling.md); one-atom scans miss that
     DataSet("carbon_face_contact", "carbon/graphene_face_contact.inputs.extxyz",
             "carbon/graphene_face_contact.extxyz", _carbon_face_contact),
-    DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
-            lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
-    DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),
-    DataSet("hbn_close", "bn/hbn_close.inputs.extxyz", "bn/hbn_close.extxyz", _hbn_close),
-    DataSet("hbn_edges", "bn/hbn_edges.inputs.extxyz", "bn/hbn_edges.extxyz", _hbn_edges),
-    # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell
-    DataSet("cbn_interface", "cbn/cbn_interface.inputs.extxyz",
-            "cbn/cbn_interface.extxyz", _cbn_interface),
     # active learning round 2: 16-atom cut-outs around the worst-graded crack-tip atoms of
     # a fully atomistic K ramp with C_L16e (grades 2.3-2.6; python -m
     # mdfe.potentials.dft.cutouts, see potentials/data/README.md)
     DataSet("carbon_crack_tip_al2", "carbon/graphene_crack_tip_al2.inputs.extxyz",
             "carbon/graphene_crack_tip_al2.extxyz", None),
+    DataSet("hbn_elastic", "bn/hbn_elastic.inputs.extxyz", "bn/hbn_elastic.extxyz",
+            lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
+    DataSet("hbn_close", "bn/hbn_close.inputs.extxyz", "bn/hbn_close.extxyz", _hbn_close),
+    DataSet("hbn_edges", "bn/hbn_edges.inputs.extxyz", "bn/hbn_edges.extxyz", _hbn_edges),
+    # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell
+    DataSet("cbn_interface", "cbn/cbn_interface.inputs.extxyz",
+            "cbn/cbn_interface.extxyz", _cbn_interface),
+    # the rest of the bulk scan after the sets a fracture potential cannot do without
+    # (h-BN close contact and edges, the C|BN interface): 90 of its 150 were labelled
+    # when this order was set (2 Dec 2026)
+    DataSet("hbn_bulk", "bn/hbn_bulk.inputs.extxyz", "bn/hbn_bulk.extxyz", _hbn_bulk),
 )
 
 

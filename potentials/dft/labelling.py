@@ -4,6 +4,9 @@ Each configuration of the input extxyz is identified by :func:`~.store.config_id
 run skips ids already finished or already failed *with the same back-end tag* in the
 output, so a run that was killed or hit its time limit is resumed by running the same
 command again. Results are appended as they arrive (:class:`~.store.LabelStore`).
+Several runs of the same command may work side by side (one per core): each claims a
+configuration before computing it (:meth:`~.store.LabelStore.claim`) and leaves the ones
+another run holds or has finished meanwhile.
 """
 from __future__ import annotations
 
@@ -78,27 +81,43 @@ def label(inputs: str | Path, output: str | Path, backend, *, limit: int | None 
             break
         if time_limit is not None and time.monotonic() - start > time_limit:
             break
-        seen.add(cid)
-        meta = {"config_id": cid, "source": source, "source_index": i, "calc": backend.tag}
-        t0 = time.monotonic()
-        try:
-            result = backend.evaluate(atoms)
-        except Exception as exc:  # noqa: BLE001 - recorded, then the run goes on
-            wall = time.monotonic() - t0
-            store.add_failure({**meta, "wall_s": round(wall, 2),
-                               "error": f"{type(exc).__name__}: {exc}",
-                               "traceback": traceback.format_exc(limit=3)})
-            nfail += 1
-            print(f"  [{i}] {cid} FAILED after {wall:.1f} s: {type(exc).__name__}: {exc}",
-                  file=log, flush=True)
+        if not store.claim(cid):  # another run is computing it
             continue
-        wall = time.monotonic() - t0
-        store.add(atoms, result, {**atoms.info, **meta, "wall_s": round(wall, 2)})
-        labelled += 1
-        print(f"  [{i}] {cid} {len(atoms)} atoms E={result.energy:.6f} eV "
-              f"{wall:.1f} s", file=log, flush=True)
-    remaining = len({t[2] for t in todo} - seen)
+        try:
+            if cid in set().union(*store.done_ids(backend.tag)):  # finished meanwhile
+                continue
+            seen.add(cid)
+            meta = {"config_id": cid, "source": source, "source_index": i,
+                    "calc": backend.tag}
+            ok = _label_one(store, backend, atoms, meta, i, log)
+        finally:
+            store.release(cid)
+        labelled += ok
+        nfail += not ok
+    done_now, failed_now = store.done_ids(backend.tag)  # this run's and any other run's
+    remaining = len({t[2] for t in todo} - done_now - failed_now)
     summary = Summary(len(frames), len(done), len(failed), labelled, nfail, remaining)
     print(f"label: {labelled} labelled, {nfail} failed, {remaining} remaining",
           file=log, flush=True)
     return summary
+
+
+def _label_one(store: LabelStore, backend, atoms, meta: dict, index: int, log) -> bool:
+    """Compute one configuration and store the result or the failure; True if labelled."""
+    cid = meta["config_id"]
+    t0 = time.monotonic()
+    try:
+        result = backend.evaluate(atoms)
+    except Exception as exc:  # noqa: BLE001 - recorded, then the run goes on
+        wall = time.monotonic() - t0
+        store.add_failure({**meta, "wall_s": round(wall, 2),
+                           "error": f"{type(exc).__name__}: {exc}",
+                           "traceback": traceback.format_exc(limit=3)})
+        print(f"  [{index}] {cid} FAILED after {wall:.1f} s: {type(exc).__name__}: {exc}",
+              file=log, flush=True)
+        return False
+    wall = time.monotonic() - t0
+    store.add(atoms, result, {**atoms.info, **meta, "wall_s": round(wall, 2)})
+    print(f"  [{index}] {cid} {len(atoms)} atoms E={result.energy:.6f} eV {wall:.1f} s",
+          file=log, flush=True)
+    return True

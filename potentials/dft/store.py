@@ -8,9 +8,18 @@ added by writing old content + frame to a temporary file in the same folder, fsy
 power cut, and a concurrent reader (``git add``) never sees half an entry.
 A failed configuration (e.g. SCF not converged) becomes one JSON line in
 ``<output>.failed.jsonl`` (same atomic write) with its id, source and the error.
+
+Several labelling processes may work on one output at once (two cores, two serial GPAW
+runs): :class:`LabelStore` serialises its read-modify-replace appends with a POSIX
+record lock on byte 0 of the hidden file ``.<output name>.lock``, and :meth:`LabelStore.claim`
+lets one process own a configuration (one byte of that file per ``config_id``) while it
+computes it. The kernel drops a process's locks when it dies, so a killed worker leaves no stale
+claim behind.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import io
 import json
@@ -101,12 +110,51 @@ def _atomic_append(path: Path, text: str) -> None:
         os.close(dfd)
 
 
+def _claim_byte(cid: str) -> int:
+    """The lock-file byte that stands for configuration ``cid``: 1 + its first 60 bits
+    (byte 0 is the write lock; no bytes are written, record locks may lie past the end)."""
+    return 1 + int(cid[:15], 16)
+
+
 class LabelStore:
     """An output extxyz (finished entries) and its ``.failed.jsonl`` (failed entries)."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.failed_path = self.path.with_name(self.path.name + ".failed.jsonl")
+        self.lock_path = self.path.with_name(f".{self.path.name}.lock")
+        self._lock_fd: int | None = None
+
+    def _lock_file(self) -> int:
+        """The open descriptor of the lock file (one per store: POSIX record locks are
+        released when *any* descriptor of the file in this process is closed)."""
+        if self._lock_fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        return self._lock_fd
+
+    @contextlib.contextmanager
+    def _exclusive(self):
+        """Hold the store's write lock (byte 0), waiting for other processes."""
+        fd = self._lock_file()
+        fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+        try:
+            yield
+        finally:
+            fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0)
+
+    def claim(self, cid: str) -> bool:
+        """Own configuration ``cid`` (a :func:`config_id`) for this process; False if
+        another process owns it."""
+        try:
+            fcntl.lockf(self._lock_file(), fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _claim_byte(cid))
+        except OSError:
+            return False
+        return True
+
+    def release(self, cid: str) -> None:
+        """Give up the claim on configuration ``cid``."""
+        fcntl.lockf(self._lock_file(), fcntl.LOCK_UN, 1, _claim_byte(cid))
 
     def entries(self) -> list[Atoms]:
         """The finished entries (with their SinglePointCalculator results)."""
@@ -150,8 +198,10 @@ class LabelStore:
         out.calc = SinglePointCalculator(out, **results)
         buf = io.StringIO()
         ase.io.write(buf, out, format="extxyz")
-        _atomic_append(self.path, buf.getvalue())
+        with self._exclusive():
+            _atomic_append(self.path, buf.getvalue())
 
     def add_failure(self, record: dict) -> None:
         """Append one failure record (a JSON object with at least config_id and calc)."""
-        _atomic_append(self.failed_path, json.dumps(record, sort_keys=True) + "\n")
+        with self._exclusive():
+            _atomic_append(self.failed_path, json.dumps(record, sort_keys=True) + "\n")

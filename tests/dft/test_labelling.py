@@ -81,6 +81,27 @@ def test_resumes_after_sigkill_without_recomputing(tmp_path):
         assert at.info["calc"] == "dft_test_calculators:SlowEMT"
 
 
+def test_two_runs_side_by_side_label_each_configuration_once(tmp_path):
+    """Two `mdfe label` processes on the same input and output (one per core): every input
+    is stored exactly once, computed exactly once, and both processes did part of it."""
+    inp, out, calls = tmp_path / "in.extxyz", tmp_path / "out.extxyz", tmp_path / "calls"
+    frames = _inputs(inp, 8, 8)
+    env = dict(os.environ, MDFE_TEST_CALL_LOG=str(calls), MDFE_TEST_SLEEP="0.2",
+               PYTHONPATH=f"{HERE}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    cmd = [sys.executable, "-m", "mdfe", "label", str(inp), str(out),
+           "--calculator", "dft_test_calculators:SlowEMT"]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
+    ids = [a.info["config_id"] for a in ase.io.read(out, index=":")]
+    assert sorted(ids) == sorted(config_id(a) for a in frames)   # each input exactly once
+    log = calls.read_text().split()
+    assert sorted(log) == sorted(ids)                              # none computed twice
+    per_run = [o[0].count(" atoms E=") for o in outs]
+    assert sum(per_run) == len(frames) and min(per_run) >= 1, per_run
+
+
 def test_failed_configurations_recorded_and_skipped(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(HERE))
     inp, out = tmp_path / "in.extxyz", tmp_path / "out.extxyz"
