@@ -84,7 +84,7 @@ def load_config(path: str | Path) -> dict:
 def load_entries(cfg: dict) -> list:
     """The first N entries of each data file, as the config says (error if fewer); with
     ``pulay_zz = true`` their σzz, with ``pulay_isotropic = true`` their σxx, σyy and σzz
-    corrected by :func:`pulay_zz`."""
+    corrected by :func:`pulay_correct`."""
     frames = []
     for fname, count in cfg["data"].items():
         have = read_entries(cfg["_dir"] / fname)
@@ -92,12 +92,13 @@ def load_entries(cfg: dict) -> list:
             raise ValueError(f"{fname}: config asks for {count} entries, file has {len(have)}")
         frames += have[:count]
     if cfg.get("pulay_zz") or cfg.get("pulay_isotropic"):
-        return pulay_zz(frames, in_plane=cfg.get("pulay_isotropic", False))
+        return pulay_correct(frames, in_plane=cfg.get("pulay_isotropic", False))
     return frames
 
 
-def pulay_zz(frames: list, in_plane: bool = False) -> list:
-    """Subtract GPAW's finite-cutoff (Pulay) stress from σzz (eV/Å³) of every entry.
+def pulay_correct(frames: list, in_plane: bool = False) -> list:
+    """Subtract GPAW's finite-cutoff (Pulay) stress from σzz (eV/Å³) of every entry, and
+    with ``in_plane`` from σxx and σyy too (config keys ``pulay_zz`` / ``pulay_isotropic``).
 
     GPAW does not correct it, so a flat, unstrained sheet — whose true σzz is zero —
     shows σzz·V/N ≈ 0.056 eV/atom (graphene, 500 eV; the same in the 2-atom cell and
@@ -113,7 +114,8 @@ def pulay_zz(frames: list, in_plane: bool = False) -> list:
         "_scan") and np.allclose(f.info.get("strain", [1.0]), 0.0)
         and "displacement" not in f.info]
     if not flat:
-        raise ValueError("pulay_zz = true needs the unstrained 2-atom *_scan entry in [data]")
+        raise ValueError("pulay_zz / pulay_isotropic = true needs the unstrained 2-atom "
+                         "*_scan entry in [data]")
     p = flat[0].get_stress()[2] * flat[0].get_volume() / len(flat[0])
     axes = slice(0, 3) if in_plane else slice(2, 3)
     for f in frames:

@@ -4,7 +4,7 @@
    the same cells. GPAW leaves a finite-basis (Pulay) stress in: the flat sheet's σzz
    (true value 0) is 0.0043 eV/Å³. The lattice constant of :func:`lattice_constant`
    (cubic fit of the biaxial energies) is the zero of the in-plane stress less that
-   offset (``ship.pulay_zz(in_plane=True)``), not of the raw one; the clamped-ion
+   offset (``ship.pulay_correct(in_plane=True)``), not of the raw one; the clamped-ion
    constants of :func:`elastic_constants` (central differences of the stress) match
    second differences of the labelled energies to 1.6–2.8 % (measured; the offset itself
    varies by 0.0002 eV/Å³ per 1 % strain), tolerance 4 %.
@@ -28,7 +28,7 @@ import pytest
 from mdfe.potentials.dft.datasets import A_HBN, elastic_set
 from mdfe.potentials.dft.sheet_constants import (EV_PER_A2_IN_N_PER_M, elastic_constants,
                                                  lattice_constant, relabel)
-from mdfe.potentials.dft.ship import load_config, pulay_zz
+from mdfe.potentials.dft.ship import load_config, pulay_correct
 from mdfe.potentials.dft.store import read_entries
 from mdfe.potentials.dft.structures import sheet_set
 from ship_configs import tiny_ship_config
@@ -55,7 +55,7 @@ def _find(frames, strain):
 
 def test_dft_lattice_constant_energy_fit_equals_corrected_stress_zero(hbn_scans):
     """The energy minimum is where the in-plane stress less the flat sheet's Pulay offset
-    (ship.pulay_zz with in_plane, as ``pulay_isotropic = true`` trains) vanishes; the raw
+    (ship.pulay_correct with in_plane, as ``pulay_isotropic = true`` trains) vanishes; the raw
     in-plane stress vanishes 0.27 % lower."""
     a_energy = lattice_constant(hbn_scans, A_HBN)
 
@@ -69,7 +69,7 @@ def test_dft_lattice_constant_energy_fit_equals_corrected_stress_zero(hbn_scans)
 
     raw = read_entries(BN / "hbn_bulk.extxyz")[:12]
     assert stress_zero(raw) == pytest.approx(a_energy * (1 - 0.0027), rel=3e-4)
-    assert stress_zero(pulay_zz(raw, in_plane=True)) == pytest.approx(a_energy, rel=1e-4)
+    assert stress_zero(pulay_correct(raw, in_plane=True)) == pytest.approx(a_energy, rel=1e-4)
     assert a_energy == pytest.approx(2.51, abs=0.01)       # published PBE h-BN
 
 
