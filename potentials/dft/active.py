@@ -91,15 +91,16 @@ def write_selection(model, species: list[str], training: list, candidates: list,
                     config_type: str | None = None) -> list:
     """MaxVol-select (:func:`select_diverse`, per-atom grades of ``model``) at most
     ``max_count`` of ``candidates`` graded ≥ ``threshold`` against ``training``, tag them
-    (``config_type`` and ``source_index`` in info, when ``config_type`` is given) and
-    write them to ``output`` (extxyz). Returns the selected Atoms."""
+    (``config_type`` and ``pick_index`` in info, when ``config_type`` is given; not
+    ``source_index``, which ``mdfe label`` writes itself) and write them to ``output``
+    (extxyz), ready to label. Returns the selected Atoms."""
     from mdfe.potentials.mtp.grade import ExtrapolationGrader
     picked = select_diverse(lambda tr: ExtrapolationGrader(model, species, tr, per="atom"),
                             training, candidates, threshold, max_count)
     sel = [candidates[i] for i in picked]
     if config_type is not None:
         for n, at in enumerate(sel):
-            at.info.update(config_type=config_type, source_index=n)
+            at.info.update(config_type=config_type, pick_index=n)
     ase.io.write(output, sel, format="extxyz")
     return sel
 

@@ -65,6 +65,7 @@ def test_write_selection_writes_the_maxvol_picks_tagged(tmp_path):
     import ase.io
 
     from mdfe.potentials.dft.active import write_selection
+    from mdfe.potentials.dft.labelling import read_inputs
     from mdfe.potentials.dft.datasets import DATA_DIR
     from mdfe.potentials.dft.structures import sheet_set
     from mdfe.potentials.mtp.mtp_file import read_mtp
@@ -75,7 +76,8 @@ def test_write_selection_writes_the_maxvol_picks_tagged(tmp_path):
     sel = write_selection(model, ["C"], training, cands, 1.0, 3, out, config_type="probe")
     back = ase.io.read(out, ":")
     assert 1 <= len(back) == len(sel) <= 3
-    assert [a.info["source_index"] for a in back] == list(range(len(back)))
+    assert [a.info["pick_index"] for a in back] == list(range(len(back)))
+    assert len(read_inputs(out)) == len(back)   # the labeller takes the file as written
     assert all(a.info["config_type"] == "probe" for a in back)
     grades = [a.info["grade"] for a in back]
     assert all(g >= 1.0 for g in grades) and grades == sorted(grades, reverse=True)
