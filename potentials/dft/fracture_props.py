@@ -9,6 +9,8 @@ free energy at the same settings; the potential is evaluated on the very same tw
 geometries, so the comparison is like for like (unrelaxed, narrow ribbons: the DFT
 ribbons are 4 zigzag chains / 4 armchair dimer rows wide, so the two edges of one ribbon
 are within the MTP cut-off of each other, and this γ is not the wide-ribbon relaxed γ).
+An h-BN zigzag ribbon has a B edge and an N edge: its γ is their mean, the only part
+defined by a stoichiometric ribbon (armchair ribbons have B–N pairs on both edges).
 
 The relaxed edge energy of a wide ribbon, the plane-stress modulus E' and
 K_G = sqrt(2 γ E') come from LAMMPS with ``pair_style mtp`` (:mod:`mdfe.potentials.properties`),
@@ -25,14 +27,43 @@ import numpy as np
 
 EV_PER_A2_TO_N_PER_M = 16.021766339999996
 
-#: Published PBE, for context (values as recalled from the papers, not re-checked here):
-#: relaxed edge energies (Koskinen, Malola & Häkkinen, PRL 101, 115502 (2008)); ideal
-#: strength under uniaxial stress (Liu, Ming & Li, PRB 76, 064120 (2007), GPa × 3.34 Å).
-PUBLISHED_C = {
-    "gamma_zigzag_relaxed": 1.15, "gamma_armchair_relaxed": 1.00,
-    "strain_c_zigzag": 0.266, "strain_c_armchair": 0.194,
-    "strength_zigzag_N_per_m": 121.0 * 0.334, "strength_armchair_N_per_m": 110.0 * 0.334,
+#: Published PBE, for context (values as recalled from the papers, not re-checked here),
+#: per sheet material of :func:`sheet_material`.
+#: graphene: relaxed edge energies (Koskinen, Malola & Häkkinen, PRL 101, 115502 (2008));
+#: ideal strength under uniaxial stress (Liu, Ming & Li, PRB 76, 064120 (2007), GPa ×
+#: 3.34 Å).
+#: hBN: armchair edge energy ≈ 0.76 eV/Å and the zigzag mean (B edge + N edge)/2 ≈ 1.1 eV/Å
+#: (bare, flat edges: Liu, Bhowmick & Yakobson, Nano Lett. 11, 3113 (2011), PBE — recalled
+#: to about ±0.1 eV/Å only); ideal strength ≈ 30 N/m at ε ≈ 0.18 pulled along armchair and
+#: ≈ 34 N/m at ε ≈ 0.26 along zigzag (Peng, Ji & De, Comput. Mater. Sci. 56, 11 (2012),
+#: PBE — recalled, approximate).
+PUBLISHED = {
+    "graphene": {
+        "gamma_zigzag_relaxed": 1.15, "gamma_armchair_relaxed": 1.00,
+        "strain_c_zigzag": 0.266, "strain_c_armchair": 0.194,
+        "strength_zigzag_N_per_m": 121.0 * 0.334, "strength_armchair_N_per_m": 110.0 * 0.334,
+        "source": "Koskinen, Malola & Häkkinen, PRL 101, 115502 (2008); Liu, Ming & Li, "
+                  "PRB 76, 064120 (2007); as recalled, not re-checked"},
+    "hBN": {
+        "gamma_zigzag_relaxed": 1.1, "gamma_armchair_relaxed": 0.76,
+        "strain_c_zigzag": 0.26, "strain_c_armchair": 0.18,
+        "strength_zigzag_N_per_m": 34.0, "strength_armchair_N_per_m": 30.0,
+        "source": "Liu, Bhowmick & Yakobson, Nano Lett. 11, 3113 (2011) (edges, zigzag = "
+                  "mean of the B and N edges); Peng, Ji & De, Comput. Mater. Sci. 56, 11 "
+                  "(2012) (ideal strength); as recalled, approximate (edges ±0.1 eV/Å), "
+                  "not re-checked"},
 }
+
+
+def sheet_material(species) -> str | None:
+    """The honeycomb sheet of a potential's ``species`` (["C"] → "graphene", ["B", "N"] in
+    either order → "hBN"; :data:`mdfe.potentials.properties.unit_cells.HEXAGONAL_SHEETS`);
+    None for others (no fracture section)."""
+    from mdfe.potentials.properties.unit_cells import HEXAGONAL_SHEETS
+    for material, symbols in HEXAGONAL_SHEETS.items():
+        if len(symbols) == 2 and sorted(set(symbols)) == sorted(species):
+            return material
+    return None
 
 
 def _axis(atoms) -> int:
@@ -105,26 +136,33 @@ def close_contact_energies(frames: list, calc=None) -> list[dict]:
              "excess": float(_energy(f, calc) - len(f) * e_sheet)} for f in close]
 
 
-def griffith(mtp_file, species: list[str]) -> dict:
-    """LAMMPS (pair_style mtp) values of a graphene potential, as the fracture driver
-    computes them: a (Å), relaxed wide-ribbon γ (eV/Å), E' (N/m), K_G (eV/Å^{3/2} and
-    MPa·√m at 3.35 Å) for zigzag and armchair crack faces."""
+#: CG iterations of the LAMMPS ribbon relaxations in :func:`griffith`: enough for sound
+#: edges; an edge that collapses (bulk-only h-BN BN_L16's zigzag ribbon: atoms 1e-7 Å
+#: apart, γ ≈ −1.8e5 eV/Å after 1000 iterations, 8 CPU s) stops there, not after 100,000.
+EDGE_MAXITER = 10000
+
+
+def griffith(mtp_file, species: list[str], material: str = "graphene") -> dict:
+    """LAMMPS (pair_style mtp) values of a ``material`` sheet potential ("graphene",
+    "hBN"), as the fracture driver computes them: a (Å), relaxed wide-ribbon γ (eV/Å; hBN
+    zigzag: the mean of its B and N edges), E' (N/m), K_G (eV/Å^{3/2} and MPa·√m at
+    3.35 Å) for zigzag and armchair crack faces."""
     from mdfe.potentials.lammps_potential import LammpsPotential
     from mdfe.potentials.properties import edges, elastic
     from mdfe.potentials.properties.cauchy_born import CauchyBorn
-    from mdfe.potentials.properties.unit_cells import hexagonal_primitive
+    from mdfe.potentials.properties.unit_cells import SHEET_A_GUESS, hexagonal_primitive
     import functools
     pot = LammpsPotential.mtp(mtp_file, species)
-    a = elastic.lattice_constant(pot, functools.partial(hexagonal_primitive, "graphene"),
-                                 2.467, window=0.1)
-    cb = CauchyBorn(pot, hexagonal_primitive("graphene", a))
+    a = elastic.lattice_constant(pot, functools.partial(hexagonal_primitive, material),
+                                 SHEET_A_GUESS[material], window=0.1)
+    cb = CauchyBorn(pot, hexagonal_primitive(material, a))
     try:
         e_prime = elastic.plane_stress_modulus(elastic.membrane_stiffness(cb))
     finally:
         cb.close()
     out = {"a": a, "E_prime_N_per_m": e_prime * EV_PER_A2_TO_N_PER_M}
     for faces in ("zigzag", "armchair"):
-        g = edges.edge_energy(pot, "graphene", a, faces)
+        g = edges.edge_energy(pot, material, a, faces, maxiter=EDGE_MAXITER)
         out[f"gamma_{faces}_relaxed"] = g
         if g > 0:
             k = edges.griffith_k(g, e_prime)
@@ -134,8 +172,9 @@ def griffith(mtp_file, species: list[str]) -> dict:
 
 
 def uniaxial_stress_curve(calc, a0: float, direction: str, strains=None,
-                          fmax: float = 1e-3) -> dict:
-    """σ_2D (N/m) and energy (eV/atom) of graphene under uniaxial stress along
+                          fmax: float = 1e-3, symbols: tuple[str, str] = ("C", "C")) -> dict:
+    """σ_2D (N/m) and energy (eV/atom) of the honeycomb sheet of ``symbols`` (graphene;
+    ("B", "N"): h-BN) under uniaxial stress along
     ``direction`` ('zigzag' = x, 'armchair' = y) at the engineering ``strains`` (default
     0 … 0.35 in steps of 0.01), each state relaxed (atoms, transverse cell length) from
     the previous one; plus the ideal strength (max σ), its strain, and the local minima
@@ -147,7 +186,7 @@ def uniaxial_stress_curve(calc, a0: float, direction: str, strains=None,
         raise ValueError(f"direction {direction!r}: allowed 'zigzag', 'armchair'")
     strains = np.round(np.arange(0.0, 0.3501, 0.01), 4) if strains is None else strains
     i = 0 if direction == "zigzag" else 1
-    base = honeycomb(a0, ("C", "C"), "8", 14.0)[:4]
+    base = honeycomb(a0, tuple(symbols), "8", 14.0)[:4]
     base.set_cell([a0, a0 * np.sqrt(3), 14.0], scale_atoms=False)
     at, cell0 = base.copy(), base.cell.array.copy()
     at.calc = calc

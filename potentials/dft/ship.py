@@ -8,6 +8,7 @@ The config (TOML, paths relative to its folder) fixes everything that decides th
     species = ["C"]
     lattice_constant = 2.467    # Å, the a0 of the 2-atom scans in the data
     note = "..."                # optional: a caveat printed under the report's title
+    fracture = true             # optional (default true): the fracture section, below
     [data]                      # file = number of leading entries used (files only grow)
     "graphene_bulk.extxyz" = 60
     [split]
@@ -24,7 +25,10 @@ The config (TOML, paths relative to its folder) fixes everything that decides th
 The report holds the test and training errors (energy meV/atom, forces eV/Å, stress GPa)
 and the sheet's lattice constant and 2D elastic constants (N/m), clamped- and relaxed-ion,
 from the DFT labels and from the potential on the same 2-atom configurations
-(:mod:`.sheet_constants`), with the published PBE values for context.
+(:mod:`.sheet_constants`), with the published PBE values for context. For a graphene or
+h-BN potential (species ["C"] or ["B", "N"]) it also holds the fracture section
+(:func:`fracture_report`): edge energies, K_G, ideal strength, short-range scans and the
+unloaded-slit face check.
 """
 from __future__ import annotations
 
@@ -53,6 +57,7 @@ PUBLISHED = {
 _KEYS = {"name", "species", "lattice_constant", "data", "split", "mtp", "train"}
 _OPTIONAL = {"pulay_zz": False,   # subtract the flat sheet's σzz (see :func:`pulay_zz`)
              "pulay_isotropic": False,  # ... from σxx, σyy and σzz alike (h-BN)
+             "fracture": True,    # the fracture section (graphene, h-BN: fracture_report)
              "note": ""}          # a caveat printed under the report's title
 
 
@@ -64,8 +69,8 @@ def load_config(path: str | Path) -> dict:
     if missing or unknown:
         raise ValueError(f"{path}: missing keys {missing}, unknown keys {unknown}; "
                          f"allowed: {sorted(_KEYS | set(_OPTIONAL))}")
-    for key in ("pulay_zz", "pulay_isotropic"):
-        if not isinstance(cfg.setdefault(key, False), bool):
+    for key in ("pulay_zz", "pulay_isotropic", "fracture"):
+        if not isinstance(cfg.setdefault(key, _OPTIONAL[key]), bool):
             raise ValueError(f"{path}: {key} = {cfg[key]!r} must be true or false")
     if cfg["pulay_zz"] and cfg["pulay_isotropic"]:
         raise ValueError(f"{path}: pulay_zz and pulay_isotropic are both true; choose one")
@@ -216,15 +221,23 @@ def _markdown(name: str, report: dict) -> str:
 
 def _fracture_markdown(fr: dict) -> list[str]:
     """Report lines of :func:`fracture_report`."""
-    d, p, lmp, pub = fr["edges_dft"], fr["edges_potential"], fr["lammps"], fr["published"]
-    lines = ["", "Edge energies γ (eV/Å). Unrelaxed: the labelled unstrained ribbons (narrow, "
+    lmp, pub = fr["lammps"], fr["published"]
+    lines = ["", f"## Fracture ({fr.get('material', 'graphene')})", "",
+             "Edge energies γ (eV/Å). Unrelaxed: the labelled unstrained ribbons (narrow, "
              "as cut at a0) vs the 2-atom sheet, DFT and potential on the same geometries. "
-             "Relaxed: a wide ribbon (10 cells) relaxed flat in LAMMPS (pair_style mtp).", "",
-             "| edge | DFT unrelaxed | potential unrelaxed | deviation | potential relaxed "
-             "(LAMMPS) | published PBE relaxed |", "|---|---|---|---|---|---|"]
+             "Relaxed: a wide ribbon (10 cells) relaxed flat in LAMMPS (pair_style mtp)."
+             + (" h-BN zigzag: the mean of the B and N edges." if fr.get("material") == "hBN"
+                else ""), ""]
+    if "edges_missing" in fr:
+        lines += [f"No DFT reference ribbons in the training data: {fr['edges_missing']}.", ""]
+    d, p = fr.get("edges_dft"), fr.get("edges_potential")
+    lines += ["| edge | DFT unrelaxed | potential unrelaxed | deviation | potential relaxed "
+              "(LAMMPS) | published PBE relaxed |", "|---|---|---|---|---|---|"]
     for k in ("zigzag", "armchair"):
-        lines.append(f"| {k} | {d[k]:.3f} | {p[k]:.3f} | {100 * (p[k] / d[k] - 1):+.1f} % | "
-                     f"{lmp[f'gamma_{k}_relaxed']:.3f} | {pub[f'gamma_{k}_relaxed']:.2f} |")
+        ref = (f"{d[k]:.3f} | {p[k]:.3f} | {100 * (p[k] / d[k] - 1):+.1f} %" if d
+               else "– | – | –")
+        lines.append(f"| {k} | {ref} | {lmp[f'gamma_{k}_relaxed']:.3f} | "
+                     f"{pub[f'gamma_{k}_relaxed']:.2f} |")
     lines += ["", f"LAMMPS: a = {lmp['a']:.4f} Å, E' = {lmp['E_prime_N_per_m']:.1f} N/m; "
               + ", ".join(f"K_G({k} faces) = {lmp[f'K_G_{k}']:.3f} eV/Å^1.5 = "
                           f"{lmp[f'K_G_{k}_MPa_sqrt_m']:.2f} MPa·√m (t = 3.35 Å)"
@@ -239,6 +252,30 @@ def _fracture_markdown(fr: dict) -> list[str]:
                      f"{r['energy_minima_at']} |")
     if "short_range" in fr:
         lines += _short_range_markdown(fr)
+    if "slit" in fr:
+        lines += _slit_markdown(fr["slit"])
+    if "source" in pub:
+        lines += ["", f"Published PBE (fracture): {pub['source']}."]
+    return lines
+
+
+def _slit_markdown(slit: dict) -> list[str]:
+    """Report lines of :func:`slit_report`."""
+    from mdfe.potentials.properties.slit import MAX_FACE_BOND, MIN_GAP
+    lines = ["", "Unloaded slit (LAMMPS, mdfe.potentials.properties.slit): a periodic sheet "
+             "cut over half its length, the faces as cut (one bond b apart, no interaction "
+             "across), relaxed by CG to 1e-3 eV/Å. Pass: closest pair across the slit and "
+             f"any pair ≥ {MIN_GAP} b (faces not fused), longest bond in the faces' first "
+             f"two rows ≤ {MAX_FACE_BOND} b:", "",
+             "| faces | atoms | b (Å) | closest pair across (Å) | /b | closest pair any (Å) "
+             "| longest face bond (Å) | /b | rows | passed |", "|---" * 10 + "|"]
+    for faces, r in slit.items():
+        lines.append(f"| {faces} | {r['n_atoms']} | {r['bond_A']:.3f} | "
+                     f"{r['closest_cross_pair_A']:.3f} ({'–'.join(r['closest_cross_pair'])}) "
+                     f"| {r['gap_over_bond']:.2f} | {r['closest_pair_A']:.3f} | "
+                     f"{r['longest_face_bond_A']:.3f} | {r['face_bond_over_bond']:.2f} | "
+                     f"{'–'.join(map(str, r['longest_face_bond_rows']))} | "
+                     f"{'yes' if r['passed'] else '**no**'} |")
     return lines
 
 
@@ -255,7 +292,8 @@ def _short_range_markdown(fr: dict) -> list[str]:
              + " | physical | lowest below 0.6 Å |", "|---" * (len(shown) + 3) + "|"]
     for kind, r in sr.items():
         e = dict(zip(np.round(r["distance"], 3), r["energy"]))
-        lines.append(f"| {kind} | " + " | ".join(f"{e[x]:.1f}" for x in shown)
+        pair = f" ({r['pair']})" if "pair" in r else ""
+        lines.append(f"| {kind}{pair} | " + " | ".join(f"{e[x]:.1f}" for x in shown)
                      + f" | {'yes' if r['physical'] else 'no'} | {r['min_below_0.6']:.1f} |")
     if fr.get("close_contact"):
         lines += ["", "Close-contact DFT entries (energy above the sheet, eV: E − N ε_sheet, "
@@ -330,31 +368,46 @@ def fit(config_path: str | Path) -> dict:
 HEAD = 20
 
 
-def fracture_report(frames: list, calc, mtp_file: Path, species: list[str], a: float) -> dict:
-    """Edge energies of the labelled ribbons (DFT vs potential, same geometries), the
-    LAMMPS relaxed edge energies, E' and K_G, and the ideal strength along zigzag and
-    armchair (:mod:`.fracture_props`); None when the data hold no reference ribbons."""
+def fracture_report(frames: list, calc, mtp_file: Path, species: list[str], a: float
+                    ) -> dict | None:
+    """The fracture section of a honeycomb-sheet potential (graphene, h-BN:
+    :func:`.fracture_props.sheet_material`; None for other species): edge energies of the
+    labelled ribbons, DFT vs potential on the same geometries (or, when the data hold no
+    reference ribbons, ``edges_missing`` saying which), the LAMMPS relaxed edge energies,
+    E' and K_G, the ideal strength along zigzag and armchair (:mod:`.fracture_props`), the
+    short-range scans (:func:`short_range_report`) and the unloaded-slit face check
+    (:func:`slit_report`); the close-contact DFT entries vs the potential if the data
+    hold any. ``a``: the potential's lattice constant (Å)."""
     from . import fracture_props as fp
-    try:
-        dft = fp.edge_energies(frames)
-    except ValueError:
+    material = fp.sheet_material(species)
+    if material is None:
         return None
-    out = {"edges_dft": dft, "edges_potential": fp.edge_energies(frames, calc),
-           "lammps": fp.griffith(mtp_file, species),
-           "uniaxial_stress": {d: fp.uniaxial_stress_curve(calc, a, d)
-                               for d in ("zigzag", "armchair")},
-           "short_range": short_range_report(mtp_file, species, a),
-           "published": fp.PUBLISHED_C}
+    out = {"material": material}
+    try:
+        out.update(edges_dft=fp.edge_energies(frames),
+                   edges_potential=fp.edge_energies(frames, calc))
+    except ValueError as err:
+        out["edges_missing"] = str(err)
+    from mdfe.potentials.properties.unit_cells import HEXAGONAL_SHEETS
+    out["lammps"] = fp.griffith(mtp_file, species, material)
+    out.update(uniaxial_stress={d: fp.uniaxial_stress_curve(calc, a, d,
+                                                            symbols=HEXAGONAL_SHEETS[material])
+                                for d in ("zigzag", "armchair")},
+               short_range=short_range_report(mtp_file, species, a, material),
+               slit=slit_report(mtp_file, species, out["lammps"]["a"], material),
+               published=fp.PUBLISHED[material])
     if any("_close_" in str(f.info.get("config_type", "")) for f in frames):
         out["close_contact"] = [dict(r, excess_potential=p["excess"]) for r, p in zip(
             fp.close_contact_energies(frames), fp.close_contact_energies(frames, calc))]
     return out
 
 
-def short_range_report(mtp_file: Path, species: list[str], a: float) -> dict:
+def short_range_report(mtp_file: Path, species: list[str], a: float,
+                       material: str = "graphene") -> dict:
     """The LAMMPS close-contact scans (:mod:`mdfe.potentials.properties.short_range`) of
-    a graphene potential at lattice constant ``a``, d = 1.40 … 0.30 Å in 0.05 Å steps:
-    {kind: {"distance", "energy" (eV above the sheet), "physical" (over 1.40 … 0.60 Å),
+    a ``material`` sheet potential at lattice constant ``a``, d = 1.40 … 0.30 Å in 0.05 Å
+    steps: {kind: {"pair" (the two symbols, e.g. "B-B" on h-BN's second-neighbour path),
+    "distance", "energy" (eV above the sheet), "physical" (over 1.40 … 0.60 Å),
     "min_below_0.6" (eV, the lowest energy at d < 0.6 Å)}}."""
     from mdfe.potentials.lammps_potential import LammpsPotential
     from mdfe.potentials.properties import short_range as sr
@@ -362,12 +415,23 @@ def short_range_report(mtp_file: Path, species: list[str], a: float) -> dict:
     d = np.round(np.arange(1.40, 0.2999, -0.05), 3)
     out = {}
     for kind in sr.KINDS:
-        e = sr.close_contact_scan(pot, "graphene", a, kind, d)
+        e = sr.close_contact_scan(pot, material, a, kind, d)
         main = d >= 0.6 - 1e-9
-        out[kind] = {"distance": d.tolist(), "energy": e.tolist(),
+        out[kind] = {"pair": "-".join(sr.pair_symbols(material, kind)),
+                     "distance": d.tolist(), "energy": e.tolist(),
                      "physical": sr.physical(kind, d[main], e[main]),
                      "min_below_0.6": float(e[~main].min())}
     return out
+
+
+def slit_report(mtp_file: Path, species: list[str], a: float, material: str) -> dict:
+    """The unloaded-slit face check (:func:`mdfe.potentials.properties.slit.slit_check`)
+    in LAMMPS at lattice constant ``a`` (Å), for zigzag and armchair faces: {faces: its
+    result dict}."""
+    from mdfe.potentials.lammps_potential import LammpsPotential
+    from mdfe.potentials.properties.slit import slit_check
+    pot = LammpsPotential.mtp(mtp_file, species)
+    return {faces: slit_check(pot, material, a, faces) for faces in ("zigzag", "armchair")}
 
 
 def write_report(config_path: str | Path, training: dict) -> dict:
@@ -395,8 +459,7 @@ def write_report(config_path: str | Path, training: dict) -> dict:
               "strain_paths": strain_paths(calc, (cfg["species"][0], cfg["species"][-1]),
                                            cfg["lattice_constant"]),
               "fracture": (fracture_report(frames, calc, out / f"{name}.mtp",
-                                           cfg["species"], a)
-                           if cfg["species"] == ["C"] else None),
+                                           cfg["species"], a) if cfg["fracture"] else None),
               "published": PUBLISHED.get("".join(cfg["species"])),
               "test_config_ids": [f.info["config_id"] for f in test_set]}
     (out / f"{name}.report.json").write_text(json.dumps(report, indent=1, default=_plain))

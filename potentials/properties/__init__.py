@@ -8,4 +8,6 @@
   Green–Lagrange strain: vectorised, microseconds per F, for FE assembly.
 - :mod:`.elastic`: lattice constant, 2D membrane stiffness (3×3) and bulk C (6×6).
 - :mod:`.edges`: relaxed edge energies of sheets and the Griffith K_G = sqrt(2 γ E').
+- :mod:`.short_range`: one atom of a sheet pushed onto a neighbour (close-contact scans).
+- :mod:`.slit`: the unloaded slit — do a sheet potential's crack faces stay apart?
 """

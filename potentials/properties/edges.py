@@ -29,16 +29,24 @@ EV = 1.602176634e-19  # J
 ANGSTROM = 1e-10      # m
 
 
-def _relax(potential: LammpsPotential, cell, positions, symbols, ftol):
+def relax_fixed_cell(potential: LammpsPotential, cell, positions, symbols, ftol,
+                     exclude=None, maxiter: int = 100000):
     """(energy eV, positions (N, 3) Å in ID order, each the image nearest its start) of
     an orthogonal periodic cell relaxed at fixed cell by CG to the force tolerance
-    ``ftol`` (eV/Å, LAMMPS' 2-norm)."""
+    ``ftol`` (eV/Å, LAMMPS' 2-norm), at most ``maxiter`` iterations. ``exclude``:
+    optional (ids_a, ids_b), 1-based IDs with no interaction between the two sets (a
+    slit, as :meth:`mdfe.solvers.md.region.MDRegion.exclude_pairs`)."""
     from mpi4py import MPI
     lmp = open_lammps(MPI.COMM_SELF)
     try:
         create_system(lmp, potential, cell, positions, symbols, "p p p")
+        if exclude is not None:
+            lmp.commands_list([f"group mdfe_excl{k} id " + " ".join(str(int(i)) for i in ids)
+                               for k, ids in enumerate(exclude)]
+                              + ["neigh_modify exclude group mdfe_excl0 mdfe_excl1"])
         lmp.commands_list(["min_style cg", "min_modify line quadratic",
-                           f"minimize 0.0 {ftol!r} 100000 1000000", "run 0"])
+                           f"minimize 0.0 {ftol!r} {int(maxiter)} {10 * int(maxiter)}",
+                           "run 0"])
         ids = np.asarray(lmp.numpy.extract_atom("id"))[:len(positions)]
         x = np.asarray(lmp.numpy.extract_atom("x"))[:len(positions)]
         out = np.empty_like(x)
@@ -70,20 +78,24 @@ def relaxed_ribbon(potential: LammpsPotential, material: str, a: float, orientat
     period along x Å). The ribbon is one rectangular cell long: its x period is the
     edge's period."""
     _, ribbon, cell = _ribbon(potential, material, a, orientation, rows, 1)
-    _, x = _relax(potential, cell, ribbon.positions, ribbon.symbols, ftol)
+    _, x = relax_fixed_cell(potential, cell, ribbon.positions, ribbon.symbols, ftol)
     return ribbon.positions.copy(), x, tuple(ribbon.symbols), float(cell[0, 0])
 
 
 def edge_energy(potential: LammpsPotential, material: str, a: float, orientation: str,
-                rows: int = 10, repeats: int = 2, ftol: float = 1e-10) -> float:
+                rows: int = 10, repeats: int = 2, ftol: float = 1e-10,
+                maxiter: int = 100000) -> float:
     """Relaxed edge energy γ (eV/Å) of ``orientation`` edges ('zigzag' or 'armchair').
 
     The ribbon is ``rows`` rectangular cells wide (about rows·√3·a for zigzag edges) and
-    ``repeats`` cells long, with vacuum ≥ 2 cutoff across it and above it.
+    ``repeats`` cells long, with vacuum ≥ 2 cutoff across it and above it; CG at most
+    ``maxiter`` iterations (a potential whose edge atoms fall into each other has no
+    minimum: γ then is the energy where CG stopped, hugely negative).
     """
     unit, ribbon, cell = _ribbon(potential, material, a, orientation, rows, repeats)
-    sheet, _ = _relax(potential, unit.cell, unit.positions, unit.symbols, ftol)
-    e_ribbon, _ = _relax(potential, cell, ribbon.positions, ribbon.symbols, ftol)
+    sheet, _ = relax_fixed_cell(potential, unit.cell, unit.positions, unit.symbols, ftol)
+    e_ribbon, _ = relax_fixed_cell(potential, cell, ribbon.positions, ribbon.symbols, ftol,
+                                   maxiter=maxiter)
     return (e_ribbon - rows * sheet) / (2.0 * unit.cell[0, 0])
 
 
@@ -103,7 +115,7 @@ def edge_stress(potential: LammpsPotential, material: str, a: float, orientation
         e = []
         for s in (strain, -strain):
             stretch = np.diag([1.0 + s, 1.0, 1.0])
-            e.append(_relax(potential, cell_ @ stretch, pos @ stretch, sym, ftol)[0])
+            e.append(relax_fixed_cell(potential, cell_ @ stretch, pos @ stretch, sym, ftol)[0])
         slope.append((e[0] - e[1]) / (2 * strain))
     return (slope[1] - rows * slope[0]) / (2.0 * unit.cell[0, 0])
 

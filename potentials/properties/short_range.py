@@ -19,6 +19,9 @@ Paths (:data:`KINDS`), those of the DFT close-contact set
   passes the common neighbour k of the two at 0.71·(a/2.46) Å (at d ≈ a/2), so it
   probes both pairs.
 
+On h-BN (material "hBN") atom 0 is a B: the bonded paths push B onto N, the second-
+neighbour path B onto B (:func:`pair_symbols`).
+
 Physical (:func:`physical`): E(d) > 0 at every d below the equilibrium bond (no state
 below the perfect sheet's) and E rising monotonically as d falls (no minimum inside the
 scan). On the "second" path the rise is required below 0.9 Å only: near d ≈ a/2 the moving
@@ -53,6 +56,18 @@ def _partner(cell: np.ndarray, positions: np.ndarray, kind: str) -> tuple[int, n
     return int(j), vec[j]
 
 
+def _sheet(material: str, a: float, lz: float):
+    """The scan's flat sheet: 4 × 3 rectangular zigzag cells (48 atoms), box height lz Å."""
+    return hexagonal_rectangular(material, a, "zigzag", lz).repeat(4, 3)
+
+
+def pair_symbols(material: str, kind: str) -> tuple[str, str]:
+    """(moving atom 0, its partner) chemical symbols on path ``kind`` of ``material``'s
+    sheet: h-BN B–N on the bonded paths, B–B on the second-neighbour path."""
+    sheet = _sheet(material, 2.5, 20.0)
+    return sheet.symbols[0], sheet.symbols[_partner(sheet.cell, sheet.positions, kind)[0]]
+
+
 def close_contact_scan(potential: LammpsPotential, material: str, a: float, kind: str,
                        distances, lift: float = 0.5) -> np.ndarray:
     """E(d) (eV, shape (len(distances),)) of the sheet at lattice constant ``a`` (Å) with
@@ -64,8 +79,7 @@ def close_contact_scan(potential: LammpsPotential, material: str, a: float, kind
     d = np.asarray(distances, float)
     if d.ndim != 1 or np.any(d <= 0):
         raise ValueError(f"close_contact_scan: distances must be positive (Å), got {d}")
-    sheet = hexagonal_rectangular(material, a, "zigzag", sheet_vacuum(potential.cutoff))
-    sheet = sheet.repeat(4, 3)
+    sheet = _sheet(material, a, sheet_vacuum(potential.cutoff))
     j, r = _partner(sheet.cell, sheet.positions, kind)
     start = sheet.positions[0] + (lift * np.array([0.0, 0.0, 1.0]) if kind == "lifted" else 0.0)
     target = sheet.positions[0] + r                     # the partner's nearest image

@@ -37,6 +37,18 @@ def test_config_errors_name_file_and_key(emt_data):
     with pytest.raises(ValueError, match=r"missing keys \['lattice_constant'\], unknown "
                        r"keys \['a0'\]"):
         load_config(d / "c.toml")
+    (d / "c.toml").write_text(CONFIG.format(n=n).replace("fracture = false",
+                                                          'fracture = "no"'))
+    with pytest.raises(ValueError, match=r"c\.toml: fracture = 'no' must be true or false"):
+        load_config(d / "c.toml")
+
+
+def test_fracture_section_material_from_species():
+    from mdfe.potentials.dft.fracture_props import PUBLISHED, sheet_material
+    assert sheet_material(["C"]) == "graphene"
+    assert sheet_material(["B", "N"]) == sheet_material(["N", "B"]) == "hBN"
+    assert sheet_material(["Mo"]) is None and sheet_material(["B", "C", "N"]) is None
+    assert set(PUBLISHED) == {"graphene", "hBN"}
 
 
 def test_split_keeps_scans_in_training_and_is_seeded(emt_data):

@@ -51,3 +51,22 @@ def test_criterion_and_bad_input():
     assert not physical("second", [1.4, 0.8, 0.6], [5.0, 6.0, 5.5])
     with pytest.raises(ValueError, match="kind 'third'"):
         close_contact_scan(None, "graphene", 2.46, "third", [1.0])
+
+
+def test_hbn_paths_pair_b_with_n_and_b_with_b():
+    """h-BN (material "hBN"): atom 0 is a B; the bonded paths push it onto an N, the
+    second-neighbour path onto a B. On BNC.tersoff (its a = 2.4979 Å) each partner at its
+    lattice distance gives the sheet back, and the B–N paths are physical. Its B–B path is
+    not: below the common neighbour the energy falls, 65.4 eV at 1.10 Å to 25.7 eV at
+    0.60 Å (measured) — BNC.tersoff's B–B repulsion is soft, so no reference there."""
+    from mdfe.potentials.properties.short_range import pair_symbols
+    bn = LammpsPotential.tersoff(elements=["B", "N"])
+    a = 2.4979
+    assert [pair_symbols("hBN", k) for k in KINDS] == [("B", "N"), ("B", "N"), ("B", "B")]
+    assert pair_symbols("graphene", "second") == ("C", "C")
+    for kind, d in (("bond", a / np.sqrt(3)), ("second", a)):
+        e = close_contact_scan(bn, "hBN", a, kind, [d, 0.9 * d])
+        assert abs(e[0]) < 1e-8 and e[1] > 0.1, kind
+    for kind in ("bond", "lifted"):
+        e = close_contact_scan(bn, "hBN", a, kind, SCAN)
+        assert physical(kind, SCAN, e), (kind, np.round(e, 2).tolist())
