@@ -236,7 +236,8 @@ def _fracture_markdown(fr: dict) -> list[str]:
     for k in ("zigzag", "armchair"):
         ref = (f"{d[k]:.3f} | {p[k]:.3f} | {100 * (p[k] / d[k] - 1):+.1f} %" if d
                else "– | – | –")
-        lines.append(f"| {k} | {ref} | {lmp[f'gamma_{k}_relaxed']:.3f} | "
+        g = lmp[f"gamma_{k}_relaxed"]
+        lines.append(f"| {k} | {ref} | {g:.3f}{' (not > 0: no K_G)' if g <= 0 else ''} | "
                      f"{pub[f'gamma_{k}_relaxed']:.2f} |")
     lines += ["", f"LAMMPS: a = {lmp['a']:.4f} Å, E' = {lmp['E_prime_N_per_m']:.1f} N/m; "
               + ", ".join(f"K_G({k} faces) = {lmp[f'K_G_{k}']:.3f} eV/Å^1.5 = "
