@@ -80,7 +80,7 @@ def test_tersoff_passes(tersoff):
     for faces in ("zigzag", "armchair"):
         r = slit_check(pot, material, a, faces)
         assert r["passed"], r
-        assert r["closest_cross_pair_A"] > r["bond_A"]       # measured 1.65–1.73 Å
+        assert r["closest_cross_pair_A"] > r["bond_A"]       # measured 1.64–1.87 Å
         assert r["longest_face_bond_A"] < 1.05 * r["bond_A"]
 
 
