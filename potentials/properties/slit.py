@@ -35,8 +35,9 @@ apart — C_L16f: pair across 1.54 Å (zigzag faces) / 1.39 Å (armchair, next t
 end), face bonds ≤ 1.47 Å; BNC.tersoff (graphene and h-BN, each at its own a): 1.64–1.87
 Å, face bonds ≤ 1.03 b — while C_L16g's zigzag faces fuse: pair across 0.55 Å (0.38 b),
 face bond 2.62 Å (1.84 b) (its armchair faces pass). 0.8 b lies well between. 1.3 b
-(1.85 Å in graphene) is beyond any bond of an intact sheet at its ideal strength
-(uniaxial ε ≈ 0.2–0.27) and below the crack tracker's broken-bond length (1.5 b,
+(1.85 Å in graphene) is beyond any bond of an intact sheet at its ideal strength (C_L16f
+under uniaxial stress at the peak: longest bond 1.20 b pulled along zigzag, ε = 0.26;
+1.26 b along armchair, ε = 0.20) and below the crack tracker's broken-bond length (1.5 b,
 :mod:`mdfe.solvers.md.crack_tip`): an unloaded face bond that long is a face coming apart.
 """
 from __future__ import annotations
