@@ -223,12 +223,14 @@ def _unloaded_slit(name: str):
         model.close()
 
 
-def test_unloaded_slit_heals_with_the_demo_potential_and_fuses_with_c_l16g():
-    """The cut slit at K = 0 (faces at bonding distance): a carbon potential re-bonds it,
-    every pair ≥ 1.2 Å (measured: C_L16f 1.35 Å). C_L16g pulls the faces into each other:
-    a pair at 0.99 Å in this body (and in a 100 × 90 Å body the collapse guard stops it, a
-    pair at 0.45 Å) — the many-body hole its one-atom scans miss
-    (potentials/data/README.md), pinned here so that a retraining that removes it shows."""
+def test_unloaded_slit_stays_open_with_the_demo_potential_and_closes_with_c_l16g():
+    """The cut slit at K = 0 in the fully atomistic crack body (faces at bonding distance,
+    no interaction across them): with C_L16f every pair stays ≥ 1.2 Å (measured 1.35 Å, a
+    contracted bond along one face). C_L16g's faces run into each other — its popped-out
+    face state lies below the plain face — a pair at 0.99 Å in this body (in a 100 × 90 Å
+    body the collapse guard stops it, a pair at 0.45 Å); the one-atom scans miss it
+    (potentials/data/README.md; the ship report's slit check, tests/properties/test_slit.py,
+    is the small version)."""
     d, err = _unloaded_slit("C_L16f")
     assert err is None and d > 1.2, (d, err)
     d, err = _unloaded_slit("C_L16g")
