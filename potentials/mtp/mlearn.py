@@ -31,7 +31,8 @@ def mlearn_stress_to_ase(virial_kbar) -> np.ndarray:
 
 def read_mlearn(path: str | os.PathLike) -> list[Atoms]:
     """Configurations of an mlearn JSON file as ASE Atoms with a SinglePointCalculator
-    (energy eV, forces eV/Å, stress eV/Å³); ``info`` holds group, tag, description.
+    (energy eV, forces eV/Å, stress eV/Å³); ``info`` holds group, tag, description, and
+    the group again as ``config_type`` (the key of ``TrainSettings.config_type_weights``).
 
     Raises ValueError naming the file and record index for a missing key or NaN.
     """
@@ -58,7 +59,8 @@ def read_mlearn(path: str | os.PathLike) -> list[Atoms]:
         atoms = Atoms(symbols=symbols, positions=positions, cell=lattice, pbc=True)
         atoms.calc = SinglePointCalculator(atoms, energy=energy, free_energy=energy,
                                            forces=forces, stress=stress)
-        atoms.info.update(group=rec.get("group", ""), tag=rec.get("tag", ""),
+        atoms.info.update(group=rec.get("group", ""), config_type=rec.get("group", ""),
+                          tag=rec.get("tag", ""),
                           description=rec.get("description", ""))
         images.append(atoms)
     return images

@@ -1,8 +1,10 @@
 """k-fold cross-validation inside the training split: held-out scores, ranking, errors."""
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +23,21 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 
 def two_fold_maes(start, images, seed, settings):
     """(energy MAE eV/atom, force MAE eV/Å) over the two halves of a seeded permutation of
-    6 ``images``: ``start`` trained on one half with ``settings``, scored on the other."""
+    6 ``images``: ``start`` trained on one half with ``settings``, scored on the other —
+    unweighted, computed here from the calculator alone: |ΔE|/N averaged over the held-out
+    configurations, |ΔF| over all their Cartesian components."""
     order = np.random.default_rng(seed).permutation(len(images))
     e, f = [], []
     for held, fit in ((order[:3], order[3:]), (order[3:], order[:3])):
         model = train(start, [images[i] for i in fit], species=[14], settings=settings).model
-        t = error_table(predict(MTPCalculator(model, [14]), [images[i] for i in held]))["all"]
-        e.append(t["energy_per_atom"]["MAE"])
-        f.append(t["forces"]["MAE"])
+        de, df = [], []
+        for ref in (images[i] for i in held):
+            a = ref.copy()
+            a.calc = MTPCalculator(model, [14])
+            de.append(abs(a.get_potential_energy() - ref.get_potential_energy()) / len(a))
+            df.append(np.abs(a.get_forces() - ref.get_forces()).ravel())
+        e.append(np.mean(de))
+        f.append(np.mean(np.concatenate(df)))
     return np.mean(e), np.mean(f)
 
 
@@ -83,28 +92,35 @@ def test_warm_start_rejects_model_keys_and_untrained_start(mlearn_dir):
         cross_validate(images, [{"level": 8}], [14], folds=2, start=start)
 
 
-def test_benchmark_ranks_starts_of_two_levels_without_reading_the_test_split(
-        mlearn_dir, tmp_path, monkeypatch):
-    """benchmarks/mtp_weight_crossval.py --starts: one row per start (level 4 and level 8
-    fits), held-out MAEs equal to folds recomputed here with the weights passed, ratios to
-    Zuo's Si MTP bar (2.21 meV/atom, 0.06 eV/Å), best first; test.json is not JSON."""
-    records = [r for r in json.loads((mlearn_dir / "Si" / "training.json").read_text())
-               if len(r["structure"]["sites"]) <= 64][:6]
+def _bench_data(mlearn_dir, tmp_path, monkeypatch, pick):
+    """(benchmark module, images): mlearn Si training records ``pick`` as the training
+    split in ``tmp_path``, a test.json that is not JSON (the test split must not be read)."""
+    records = json.loads((mlearn_dir / "Si" / "training.json").read_text())
     (tmp_path / "Si").mkdir()
-    (tmp_path / "Si" / "training.json").write_text(json.dumps(records))
+    (tmp_path / "Si" / "training.json").write_text(json.dumps([records[i] for i in pick]))
     (tmp_path / "Si" / "test.json").write_text("not JSON: the test split must not be read")
-    images = read_mlearn(tmp_path / "Si" / "training.json")
-    starts = []
-    for level in (4, 8):
-        starts.append(tmp_path / f"L{level}.mtp")
-        write_mtp(starts[-1], train(untrained(level, 1, min_dist=1.8), images[:3],
-                                    species=[14], settings=TrainSettings(
-                                        max_iter=3, seed=4, linear_solve=True)).model)
     monkeypatch.syspath_prepend(str(BENCH))
     spec = importlib.util.spec_from_file_location("bench_mtp_weight_crossval",
                                                   BENCH / "mtp_weight_crossval.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
+    return bench, read_mlearn(tmp_path / "Si" / "training.json")
+
+
+def _start(images, path, level):
+    """A level-``level`` potential briefly trained on ``images[:3]``, written to ``path``."""
+    write_mtp(path, train(untrained(level, 1, min_dist=1.8), images[:3], species=[14],
+                          settings=TrainSettings(max_iter=3, seed=4, linear_solve=True)).model)
+    return path
+
+
+def test_benchmark_ranks_starts_of_two_levels_without_reading_the_test_split(
+        mlearn_dir, tmp_path, monkeypatch):
+    """benchmarks/mtp_weight_crossval.py --starts: one row per start (level 4 and level 8
+    fits), held-out MAEs equal to folds recomputed here with the weights passed, ratios to
+    Zuo's Si MTP bar (2.21 meV/atom, 0.06 eV/Å), best first; test.json is not JSON."""
+    bench, images = _bench_data(mlearn_dir, tmp_path, monkeypatch, range(6))  # 63-64 atoms
+    starts = [_start(images, tmp_path / f"L{level}.mtp", level) for level in (4, 8)]
     out = tmp_path / "starts.json"
     assert bench.main(["--element", "Si", "--data", str(tmp_path), "--starts", *map(str, starts),
                        "--energy-weight", "4", "--folds", "2", "--seed", "5",
@@ -118,3 +134,50 @@ def test_benchmark_ranks_starts_of_two_levels_without_reading_the_test_split(
         assert r["F_MAE_eV_A"] == pytest.approx(f, rel=1e-9)
         assert r["worst_ratio"] == pytest.approx(max(1000 * e / 2.21, f / 0.06), rel=1e-9)
     assert rows[0]["worst_ratio"] < rows[1]["worst_ratio"]
+
+
+def test_benchmark_group_weight_ranks_by_unweighted_held_out_errors(
+        mlearn_dir, tmp_path, monkeypatch, capsys):
+    """benchmarks/mtp_weight_crossval.py --group-weight Surface: 3 Vacancy + 3 Surface Si
+    configurations (16-63 atoms), 2 folds; each row's held-out MAEs equal folds recomputed
+    here with that Surface weight in the loss and *unweighted* errors over all held-out
+    configurations; the weight changes the fit; ranked by the worse ratio to Zuo's bar."""
+    bench, images = _bench_data(mlearn_dir, tmp_path, monkeypatch, [0, 1, 2, 57, 59, 63])
+    assert [a.info["config_type"] for a in images] == ["Vacancy"] * 3 + ["Surface"] * 3
+    start = _start(images, tmp_path / "L8.mtp", 8)
+    out = tmp_path / "group.json"
+    assert bench.main(["--element", "Si", "--data", str(tmp_path), "--starts", str(start),
+                       "--energy-weight", "4", "--group-weight", "Surface", "--values", "1",
+                       "8", "--folds", "2", "--seed", "5", "--out", str(out)]) == 0
+    rows = json.loads(out.read_text())["rows"]
+    assert sorted(r["value"] for r in rows) == [1.0, 8.0]
+    for r in rows:      # seed 5: both halves hold a Surface configuration
+        e, f = two_fold_maes(read_mtp(start), images, 5, TrainSettings(
+            max_iter=0, linear_solve=True, energy_weight=4.0,
+            config_type_weights={"Surface": r["value"]}))
+        assert r["E_MAE_meV_atom"] == pytest.approx(1000 * e, rel=1e-9)
+        assert r["F_MAE_eV_A"] == pytest.approx(f, rel=1e-9)
+        assert r["worst_ratio"] == pytest.approx(max(1000 * e / 2.21, f / 0.06), rel=1e-9)
+    assert rows[0]["worst_ratio"] <= rows[1]["worst_ratio"]
+    assert abs(rows[0]["E_MAE_meV_atom"] / rows[1]["E_MAE_meV_atom"] - 1) > 1e-3
+    for bad, msg in ((["--weight", "energy_weight"], "choose one"),
+                     (["--values", "0"], "> 0 with --group-weight")):
+        argv = ["--element", "Si", "--data", str(tmp_path), "--starts", str(start),
+                "--group-weight", "Surface", "--values", "2", *bad]
+        with pytest.raises(SystemExit):
+            bench.parse(argv)
+        assert msg in capsys.readouterr().err
+    with pytest.raises(ValueError, match=r"no training configuration has config_type 'Edge'"):
+        bench.main(["--element", "Si", "--data", str(tmp_path), "--starts", str(start),
+                    "--group-weight", "Edge", "--values", "2", "--folds", "2",
+                    "--out", str(out)])
+
+
+def test_training_benchmark_group_weight_option_rejects_bad_values(monkeypatch):
+    """benchmarks/mtp_training.py --group-weight GROUP=W: W must be a finite number > 0."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    training = importlib.import_module("mtp_training")
+    assert training.group_weight("Surface=4") == ("Surface", 4.0)
+    for bad in ("Surface", "=2", "Surface=0", "Surface=x", "Surface=nan", "Surface=-1"):
+        with pytest.raises(argparse.ArgumentTypeError, match=re.escape(repr(bad))):
+            training.group_weight(bad)
