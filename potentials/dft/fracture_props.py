@@ -79,9 +79,10 @@ def ribbon_edge_energy(energy: float, atoms, e_sheet: float) -> float:
     return (energy - len(atoms) * e_sheet) / (2.0 * atoms.cell.lengths()[_axis(atoms)])
 
 
-def reference_cells(frames: list) -> dict:
+def reference_cells(frames: list, need=("sheet", "zigzag", "armchair")) -> dict:
     """{'sheet': unstrained 2-atom cell, 'zigzag': ..., 'armchair': ...}: the unstrained,
-    unrattled entries among the labelled ``frames``; ValueError naming what is missing."""
+    unrattled entries among the labelled ``frames``; ValueError naming what of ``need``
+    is missing."""
     out = {}
     for at in frames:
         plain = np.allclose(at.info.get("strain", [1.0]), 0.0) and \
@@ -93,7 +94,7 @@ def reference_cells(frames: list) -> dict:
             out.setdefault("sheet", at)
         elif kind in ("zigzag_ribbon", "armchair_ribbon"):
             out.setdefault(kind.split("_")[0], at)
-    missing = sorted({"sheet", "zigzag", "armchair"} - set(out))
+    missing = sorted(set(need) - set(out))
     if missing:
         raise ValueError(f"no unstrained, unrattled labelled entry for {missing} among the "
                          "training data (need a 2-atom *_scan at zero strain and the "
@@ -127,7 +128,7 @@ def close_contact_energies(frames: list, calc=None) -> list[dict]:
     pair_distance (Å), excess (eV) = E − N ε_sheet}: the energy above the perfect sheet,
     ε_sheet the unstrained 2-atom scan's energy per atom; stored DFT energies (``calc``
     None) or ``calc`` on the same geometries (both its E and its ε_sheet)."""
-    sheet = reference_cells(frames)["sheet"]
+    sheet = reference_cells(frames, need=("sheet",))["sheet"]
     close = [f for f in frames if "_close_" in str(f.info.get("config_type", ""))]
 
     e_sheet = _energy(sheet, calc) / len(sheet)

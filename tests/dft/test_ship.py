@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import ase.io
+import numpy as np
 import pytest
 from ase.calculators.emt import EMT
 
@@ -97,3 +98,23 @@ def test_strain_paths_find_the_one_minimum():
     assert len(res["uniaxial_x"]["strain"]) == 41
     res = strain_paths(EMT(), ("C", "C"), A_EMT * 1.05)  # start 5 % too wide
     assert res["biaxial"]["local_minima_at"] == [-0.05]
+
+
+def test_close_contact_energies_need_no_ribbons():
+    """A data set with close contacts but no edge ribbons yet (h-BN while its ribbons are
+    labelled): the excess energies need only the unstrained 2-atom scan, E − N ε_sheet
+    by hand from the stored DFT energies."""
+    from mdfe.potentials.dft import fracture_props
+    from mdfe.potentials.dft.datasets import DATA_DIR
+    from mdfe.potentials.dft.store import read_entries
+    scans = read_entries(DATA_DIR / "carbon" / "graphene_bulk.extxyz")[:12]
+    close = read_entries(DATA_DIR / "carbon" / "graphene_close.extxyz")
+    sheet = [f for f in scans if np.allclose(f.info["strain"], 0.0)][0]
+    eps = sheet.get_potential_energy() / len(sheet)
+    got = fracture_props.close_contact_energies(scans + close)
+    assert len(got) == len(close) == 18
+    want = [f.get_potential_energy() - len(f) * eps for f in close
+            if "_close_" in f.info["config_type"]]
+    np.testing.assert_allclose([r["excess"] for r in got], want, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match=r"\['armchair', 'zigzag'\]"):
+        fracture_props.edge_energies(scans + close)
