@@ -17,7 +17,8 @@ from pathlib import Path
 import ase.io
 
 from .structures import (close_contact_set, deformed, edge_set, face_contact_set,
-                         honeycomb, sheet_set, zigzag_interface_set)
+                         honeycomb, second_neighbour_set, sheet_set,
+                         zigzag_interface_set)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 A_GRAPHENE = 2.467
@@ -65,6 +66,11 @@ def _carbon_face_contact():
 
 def _hbn_close():
     return close_contact_set(A_HBN, ("B", "N"), "hbn", 14, seed=13)
+
+
+def _hbn_close_second():
+    return second_neighbour_set(A_HBN, ("B", "N"), "hbn", (0.65, 0.75, 0.85, 0.95, 1.05),
+                                seed=16)
 
 
 def _cbn_interface():
@@ -120,6 +126,11 @@ SETS = (
             lambda: elastic_set(A_HBN, ("B", "N"), "hbn")),
     DataSet("hbn_close", "bn/hbn_close.inputs.extxyz", "bn/hbn_close.extxyz", _hbn_close),
     DataSet("hbn_edges", "bn/hbn_edges.inputs.extxyz", "bn/hbn_edges.extxyz", _hbn_edges),
+    # B onto B and N onto N at 0.65-1.05 A: hbn_close's random second-neighbour cells drew
+    # 1.13-1.25 A only, and BN_L16b (trained with them) has a hole on the B-B path below
+    # 0.9 A (-58 eV at 0.8 A)
+    DataSet("hbn_close_second", "bn/hbn_close_second.inputs.extxyz",
+            "bn/hbn_close_second.extxyz", _hbn_close_second),
     # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell
     DataSet("cbn_interface", "cbn/cbn_interface.inputs.extxyz",
             "cbn/cbn_interface.extxyz", _cbn_interface),

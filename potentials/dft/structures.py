@@ -173,22 +173,49 @@ def close_contact_set(a: float, symbols: tuple[str, str], name: str, count: int,
     out = []
     for n in range(count):
         kind = kinds[n % len(kinds)]
-        at = rattled(base, 0.03, rng)
-        at.positions[0] = base.positions[0]
-        if kind == "lifted":
-            at.positions[0, 2] += rng.uniform(0.3, 0.6)
-        d_target = rng.uniform(0.75, 1.3)
-        j = partners[kind]
-        r = at.get_distance(0, j, mic=True, vector=True)  # from atom 0 to its partner
-        at.positions[0] += r * (1.0 - d_target / np.linalg.norm(r))
-        at.info.update(config_type=f"{name}_close_{kind}", strain=np.zeros(3),
-                       pair_distance=d_target)
-        out.append(at)
+        lift = (lambda g: g.uniform(0.3, 0.6)) if kind == "lifted" else (lambda g: 0.0)
+        out.append(_pushed(base, 0, partners[kind], rng, f"{name}_close_{kind}",
+                           lambda g: g.uniform(0.75, 1.3), lift))
     for e in (-0.10, -0.15, -0.20, -0.25):
         at = deformed(honeycomb(a, symbols, "2", vacuum), e, e, 0.0)
         at.info.update(config_type=f"{name}_close_compressed", rattle=0.0,
                        pair_distance=a / SQRT3 * (1 + e))
         out.append(at)
+    return out
+
+
+def _pushed(base: Atoms, mover: int, partner: int, rng, config_type: str, d_of,
+            lift_of=lambda g: 0.0) -> Atoms:
+    """``base`` rattled by 0.03 Å except atom ``mover``, which is lifted ``lift_of(rng)`` Å
+    out of the plane and then moved along the line to ``partner`` to the pair distance
+    ``d = d_of(rng)`` Å (drawn in this order after the rattle: the stored sets' seeds)."""
+    at = rattled(base, 0.03, rng)
+    at.positions[mover] = base.positions[mover]
+    at.positions[mover, 2] += lift_of(rng)
+    d = d_of(rng)
+    r = at.get_distance(mover, partner, mic=True, vector=True)
+    at.positions[mover] += r * (1.0 - d / np.linalg.norm(r))
+    at.info.update(config_type=config_type, strain=np.zeros(3), pair_distance=d)
+    return at
+
+
+def second_neighbour_set(a: float, symbols: tuple[str, str], name: str, distances,
+                         seed: int, vacuum: float = 14.0) -> list[Atoms]:
+    """8-atom cells with one atom pushed in the plane onto a second neighbour (the contact
+    of two crack faces) to each pair distance of ``distances`` (Å), for each sublattice in
+    turn (h-BN: B onto B, then N onto N): the part of the short range that
+    :func:`close_contact_set` samples at random distances only (h-BN's drew 1.13–1.25 Å,
+    and BN_L16b has a hole on the B–B path below 0.9 Å)."""
+    rng = np.random.default_rng(seed)
+    base = honeycomb(a, symbols, "8", vacuum)
+    out = []
+    for mover in (0, 1):
+        vec = base.get_distances(mover, range(len(base)), mic=True, vector=True)
+        dist = np.linalg.norm(vec, axis=1)
+        dist[mover] = np.inf
+        partner = int(np.argsort(dist, kind="stable")[3])    # 3 first, then 6 second
+        out += [_pushed(base, mover, partner, rng, f"{name}_close_second",
+                        lambda g, d=d: d) for d in distances]
     return out
 
 

@@ -136,6 +136,23 @@ def test_close_contact_set_reaches_the_short_range():
         == [0.9, 0.85, 0.8, 0.75]
 
 
+def test_second_neighbour_set_pushes_each_sublattice_onto_its_own():
+    """h-BN: B pushed onto a B second neighbour (bulk 2.51 Å), then N onto N, to each
+    requested distance; the moved atom is the one at that distance from a like atom."""
+    from mdfe.potentials.dft.structures import second_neighbour_set
+    dists = (0.65, 0.85, 1.05)
+    frames = second_neighbour_set(2.512, ("B", "N"), "h", dists, seed=2)
+    assert len(frames) == 2 * len(dists)
+    for n, at in enumerate(frames):
+        mover, sym = (0, "B") if n < len(dists) else (1, "N")
+        assert at[mover].symbol == sym
+        d = at.get_distances(mover, range(len(at)), mic=True)
+        like = [j for j in range(len(at)) if j != mover and at[j].symbol == sym]
+        assert math.isclose(d[like].min(), dists[n % len(dists)], abs_tol=1e-9)
+        assert at.info["config_type"] == "h_close_second"
+        assert at.info["pair_distance"] == dists[n % len(dists)]
+
+
 def test_zigzag_interface_cell_holds_one_c_b_and_one_c_n_interface():
     at = zigzag_interface_set(2.49, 1, seed=0)[0]
     assert sorted(at.get_chemical_symbols()) == ["B"] * 4 + ["C"] * 8 + ["N"] * 4
