@@ -33,14 +33,21 @@ def _count_entries(path: Path) -> int:
     return len(ase.io.read(path, index=":")) if path.exists() else 0
 
 
+def _slow_label_command(inp: Path, out: Path, calls: Path, sleep: float):
+    """(argv, env) of a real `mdfe label` subprocess with SlowEMT, which sleeps ``sleep`` s
+    per configuration and logs each one it starts to ``calls``."""
+    env = dict(os.environ, MDFE_TEST_CALL_LOG=str(calls), MDFE_TEST_SLEEP=str(sleep),
+               PYTHONPATH=f"{HERE}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    cmd = [sys.executable, "-m", "mdfe", "label", str(inp), str(out),
+           "--calculator", "dft_test_calculators:SlowEMT"]
+    return cmd, env
+
+
 def test_resumes_after_sigkill_without_recomputing(tmp_path):
     """Kill a real `mdfe label` subprocess (SIGKILL) three times mid-run, then finish."""
     inp, out, calls = tmp_path / "in.extxyz", tmp_path / "out.extxyz", tmp_path / "calls"
     frames = _inputs(inp, 6, 10)
-    env = dict(os.environ, MDFE_TEST_CALL_LOG=str(calls), MDFE_TEST_SLEEP="0.15",
-               PYTHONPATH=f"{HERE}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
-    cmd = [sys.executable, "-m", "mdfe", "label", str(inp), str(out),
-           "--calculator", "dft_test_calculators:SlowEMT"]
+    cmd, env = _slow_label_command(inp, out, calls, sleep=0.15)
     finished_before_kill = []  # (ids stored at the kill, calls logged up to the kill)
     for target in (2, 6, 11):
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -86,10 +93,7 @@ def test_two_runs_side_by_side_label_each_configuration_once(tmp_path):
     is stored exactly once, computed exactly once, and both processes did part of it."""
     inp, out, calls = tmp_path / "in.extxyz", tmp_path / "out.extxyz", tmp_path / "calls"
     frames = _inputs(inp, 8, 8)
-    env = dict(os.environ, MDFE_TEST_CALL_LOG=str(calls), MDFE_TEST_SLEEP="0.2",
-               PYTHONPATH=f"{HERE}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
-    cmd = [sys.executable, "-m", "mdfe", "label", str(inp), str(out),
-           "--calculator", "dft_test_calculators:SlowEMT"]
+    cmd, env = _slow_label_command(inp, out, calls, sleep=0.2)
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
