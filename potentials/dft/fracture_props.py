@@ -28,7 +28,7 @@ import numpy as np
 EV_PER_A2_TO_N_PER_M = 16.021766339999996
 
 #: Published PBE, for context (values as recalled from the papers, not re-checked here),
-#: per sheet material of :func:`sheet_material`.
+#: per sheet material (:data:`.sheet_materials.SHEETS`).
 #: graphene: relaxed edge energies (Koskinen, Malola & Häkkinen, PRL 101, 115502 (2008));
 #: ideal strength under uniaxial stress (Liu, Ming & Li, PRB 76, 064120 (2007), GPa ×
 #: 3.34 Å).
@@ -53,17 +53,6 @@ PUBLISHED = {
                   "(2012) (ideal strength); as recalled, approximate (edges ±0.1 eV/Å), "
                   "not re-checked"},
 }
-
-
-def sheet_material(species) -> str | None:
-    """The honeycomb sheet of a potential's ``species`` (["C"] → "graphene", ["B", "N"] in
-    either order → "hBN"; :data:`mdfe.potentials.properties.unit_cells.HEXAGONAL_SHEETS`);
-    None for others (no fracture section)."""
-    from mdfe.potentials.properties.unit_cells import HEXAGONAL_SHEETS
-    for material, symbols in HEXAGONAL_SHEETS.items():
-        if len(symbols) == 2 and sorted(set(symbols)) == sorted(species):
-            return material
-    return None
 
 
 def _axis(atoms) -> int:

@@ -6,11 +6,13 @@ The config (TOML, paths relative to its folder) fixes everything that decides th
 
     name = "C_L10"              # output stem: <name>.mtp, <name>.report.json/.md, parity PNG
     species = ["C"]
-    lattice_constant = 2.467    # Å, the a0 of the 2-atom scans in the data
+    lattice_constant = 2.467    # Å, the a0 of the 2-atom scans in the data; with two sheet
+                                # materials (species ["C", "B", "N"]) one per material:
+                                # lattice_constant = {graphene = 2.467, hBN = 2.512}
     note = "..."                # optional: a caveat printed under the report's title
     fracture = true             # optional (default true): the fracture section, below
     [data]                      # file = number of leading entries used (files only grow)
-    "graphene_bulk.extxyz" = 60
+    "graphene_bulk.extxyz" = 60 # (or "../carbon/graphene_bulk.extxyz": any relative path)
     [split]
     test_fraction = 0.15        # of the non-scan entries; scans always train
     seed = 0
@@ -22,13 +24,17 @@ The config (TOML, paths relative to its folder) fixes everything that decides th
     [train]                     # mdfe.potentials.mtp.TrainSettings fields
     energy_weight = 1.0  ...
 
-The report holds the test and training errors (energy meV/atom, forces eV/Å, stress GPa)
-and the sheet's lattice constant and 2D elastic constants (N/m), clamped- and relaxed-ion,
-from the DFT labels and from the potential on the same 2-atom configurations
-(:mod:`.sheet_constants`), with the published PBE values for context. For a graphene or
-h-BN potential (species ["C"] or ["B", "N"]) it also holds the fracture section
-(:func:`fracture_report`): edge energies, K_G, ideal strength, short-range scans and the
-unloaded-slit face check.
+The report holds the test and training errors (energy meV/atom, forces eV/Å, stress GPa;
+all entries and per config_type) and, for each sheet material the species hold
+(:mod:`.sheet_materials`: graphene, h-BN), from that material's own entries
+(:func:`material_report`): the lattice constant and 2D elastic constants (N/m), clamped-
+and relaxed-ion, from the DFT labels and from the potential on the same 2-atom
+configurations (:mod:`.sheet_constants`), the strain-path sanity check, the fracture section
+(:func:`fracture_report`: edge energies, K_G, ideal strength, short-range scans, the
+unloaded-slit face check) and the published PBE values for context. One material: these
+are top-level keys of the report (``material`` names it); several: ``report["materials"]
+= {material: {...}}``. Data with C|BN interface entries add the ``interface`` section
+(:mod:`.interface_props`).
 """
 from __future__ import annotations
 
@@ -39,19 +45,20 @@ from pathlib import Path
 import numpy as np
 
 from .sheet_constants import elastic_constants, lattice_constant, relabel
+from .sheet_materials import SHEETS, lattice_constants, material_frames, sheet_materials
 from .store import read_entries
 
-# Published PBE values (2D constants in N/m), for context only — the acceptance
-# comparison is against our own DFT on the same set-up.
+# Published PBE values (2D constants in N/m) per sheet material, for context only — the
+# acceptance comparison is against our own DFT on the same set-up.
 PUBLISHED = {
-    "C": {"a": 2.467, "C11": 358.1, "C12": 60.4,
-          "source": "a: PBE 2.46-2.47 Å (notes/dft.md); C11, C12: Wei et al., PRB 80, "
-                    "205407 (2009), DFT — values as recalled, not re-checked against the "
-                    "paper here"},
-    "BN": {"a": 2.51, "C11": 290.0, "C12": 61.0,
-           "source": "a: PBE 2.51 Å; C11 ≈ 290 N/m, ν = C12/C11 ≈ 0.21: Andrew et al., PRB "
-                     "85, 125428 (2012); Peng, Ji & De, Comput. Mater. Sci. 56, 11 (2012), "
-                     "DFT — values as recalled, not re-checked against the papers here"},
+    "graphene": {"a": 2.467, "C11": 358.1, "C12": 60.4,
+                 "source": "a: PBE 2.46-2.47 Å (notes/dft.md); C11, C12: Wei et al., PRB 80, "
+                           "205407 (2009), DFT — values as recalled, not re-checked against "
+                           "the paper here"},
+    "hBN": {"a": 2.51, "C11": 290.0, "C12": 61.0,
+            "source": "a: PBE 2.51 Å; C11 ≈ 290 N/m, ν = C12/C11 ≈ 0.21: Andrew et al., PRB "
+                      "85, 125428 (2012); Peng, Ji & De, Comput. Mater. Sci. 56, 11 (2012), "
+                      "DFT — values as recalled, not re-checked against the papers here"},
 }
 
 _KEYS = {"name", "species", "lattice_constant", "data", "split", "mtp", "train"}
@@ -76,9 +83,24 @@ def load_config(path: str | Path) -> dict:
         raise ValueError(f"{path}: pulay_zz and pulay_isotropic are both true; choose one")
     if not isinstance(cfg.setdefault("note", ""), str):
         raise ValueError(f"{path}: note = {cfg['note']!r} must be a string")
+    from ase.data import atomic_numbers
+    species = cfg["species"]
+    if not (isinstance(species, list) and species
+            and all(isinstance(x, str) and x in atomic_numbers for x in species)
+            and len(set(species)) == len(species)):
+        raise ValueError(f"{path}: species = {species!r} must be a list of distinct chemical "
+                         f"symbols, e.g. [\"C\", \"B\", \"N\"]")
+    cfg["_a0"] = lattice_constants(cfg["lattice_constant"], cfg["species"],
+                                   f"{path}: lattice_constant")
+    if (cfg["pulay_zz"] or cfg["pulay_isotropic"]) and len(cfg["_a0"]) > 1:
+        raise ValueError(f"{path}: pulay_zz / pulay_isotropic subtract one flat sheet's "
+                         f"Pulay stress from every entry, but the species hold "
+                         f"{list(cfg['_a0'])}, whose offsets differ (per material and "
+                         f"plane-wave cut-off); not supported with several sheet materials")
     for fname, count in cfg["data"].items():
         if not (path.parent / fname).exists():
-            raise ValueError(f"{path}: [data] file {fname} does not exist next to the config")
+            raise ValueError(f"{path}: [data] file {fname} does not exist (paths are "
+                             f"relative to the config's folder {path.parent})")
         if not isinstance(count, int) or count < 1:
             raise ValueError(f"{path}: [data] \"{fname}\" = {count!r} must be a positive "
                              f"number of entries")
@@ -180,134 +202,6 @@ def strain_paths(calc, symbols, a0: float) -> dict:
     return out
 
 
-def _markdown(name: str, report: dict) -> str:
-    e = report["errors"]
-    lines = [f"# {name}: training report", "",
-             f"{report['n_train']} training / {report['n_test']} test configurations; "
-             f"{report['iterations']} BFGS iterations ({report['stopped_by']}), "
-             f"{report['wall_time_s']:.0f} s.", "",
-             *([f"**{report['note']}**", ""] if report.get("note") else []),
-             "| set | E MAE meV/atom | E RMSE meV/atom | F MAE eV/Å | F RMSE eV/Å |",
-             "|---|---|---|---|---|"]
-    for part in ("train", "test"):
-        t = e[part]["all"]
-        if t["energy_per_atom"]["MAE"] is None:
-            continue
-        lines.append(f"| {part} | {1e3 * t['energy_per_atom']['MAE']:.2f} | "
-                     f"{1e3 * t['energy_per_atom']['RMSE']:.2f} | {t['forces']['MAE']:.3f} | "
-                     f"{t['forces']['RMSE']:.3f} |")
-    s = report["sheet"]
-    lines += ["", "| quantity | DFT (same set-up) | potential | deviation |", "|---|---|---|---|"]
-    d, p = s["dft"], s["potential"]
-    if p["a"] is None:
-        lines.append(f"| a (Å) | {d['a']:.4f} | none | {p['a_error']} |")
-    else:
-        lines.append(f"| a (Å) | {d['a']:.4f} | {p['a']:.4f} | "
-                     f"{100 * (p['a'] / d['a'] - 1):+.2f} % |")
-    for kind in ("relaxed", "clamped"):
-        for key in ("C11", "C22", "C12", "C66"):
-            lines.append(f"| {key} {kind} (N/m) | {d[kind][key]:.1f} | {p[kind][key]:.1f} | "
-                         f"{100 * (p[kind][key] / d[kind][key] - 1):+.1f} % |")
-    lines += ["", "Local minima of the energy along affine strain paths, ε = −10 … +30 % "
-              "(one, at ε ≈ 0, expected):"]
-    for path, res in report["strain_paths"].items():
-        lines.append(f"- {path}: {res['local_minima_at']}")
-    if report.get("fracture"):
-        lines += _fracture_markdown(report["fracture"])
-    if report.get("published"):
-        lines += ["", f"Published PBE: {report['published']}"]
-    return "\n".join(lines) + "\n"
-
-
-def _fracture_markdown(fr: dict) -> list[str]:
-    """Report lines of :func:`fracture_report`."""
-    lmp, pub = fr["lammps"], fr["published"]
-    lines = ["", f"## Fracture ({fr.get('material', 'graphene')})", "",
-             "Edge energies γ (eV/Å). Unrelaxed: the labelled unstrained ribbons (narrow, "
-             "as cut at a0) vs the 2-atom sheet, DFT and potential on the same geometries. "
-             "Relaxed: a wide ribbon (10 cells) relaxed flat in LAMMPS (pair_style mtp)."
-             + (" h-BN zigzag: the mean of the B and N edges." if fr.get("material") == "hBN"
-                else ""), ""]
-    if "edges_missing" in fr:
-        lines += [f"No DFT reference ribbons in the training data: {fr['edges_missing']}.", ""]
-    d, p = fr.get("edges_dft"), fr.get("edges_potential")
-    lines += ["| edge | DFT unrelaxed | potential unrelaxed | deviation | potential relaxed "
-              "(LAMMPS) | published PBE relaxed |", "|---|---|---|---|---|---|"]
-    for k in ("zigzag", "armchair"):
-        ref = (f"{d[k]:.3f} | {p[k]:.3f} | {100 * (p[k] / d[k] - 1):+.1f} %" if d
-               else "– | – | –")
-        g = lmp[f"gamma_{k}_relaxed"]
-        lines.append(f"| {k} | {ref} | {g:.3f}{' (not > 0: no K_G)' if g <= 0 else ''} | "
-                     f"{pub[f'gamma_{k}_relaxed']:.2f} |")
-    lines += ["", f"LAMMPS: a = {lmp['a']:.4f} Å, E' = {lmp['E_prime_N_per_m']:.1f} N/m; "
-              + ", ".join(f"K_G({k} faces) = {lmp[f'K_G_{k}']:.3f} eV/Å^1.5 = "
-                          f"{lmp[f'K_G_{k}_MPa_sqrt_m']:.2f} MPa·√m (t = 3.35 Å)"
-                          for k in ("zigzag", "armchair") if f"K_G_{k}" in lmp), "",
-              "Ideal strength, uniaxial stress (4-atom cell, transverse stress and atoms "
-              "relaxed):", "",
-              "| pulled along | strength (N/m) | strain at strength | published PBE | "
-              "energy minima at ε > 0 |", "|---|---|---|---|---|"]
-    for k, r in fr["uniaxial_stress"].items():
-        lines.append(f"| {k} | {r['strength_N_per_m']:.1f} | {r['strain_at_strength']:.2f} | "
-                     f"{pub[f'strength_{k}_N_per_m']:.1f} N/m at {pub[f'strain_c_{k}']:.3f} | "
-                     f"{r['energy_minima_at']} |")
-    if "short_range" in fr:
-        lines += _short_range_markdown(fr)
-    if "slit" in fr:
-        lines += _slit_markdown(fr["slit"])
-    if "source" in pub:
-        lines += ["", f"Published PBE (fracture): {pub['source']}."]
-    return lines
-
-
-def _slit_markdown(slit: dict) -> list[str]:
-    """Report lines of :func:`slit_report`."""
-    from mdfe.potentials.properties.slit import MAX_FACE_BOND, MIN_GAP
-    lines = ["", "Unloaded slit (LAMMPS, mdfe.potentials.properties.slit): a periodic sheet "
-             "cut over half its length, the faces as cut (one bond b apart, no interaction "
-             "across), relaxed by CG to 1e-3 eV/Å. Pass: closest pair across the slit and "
-             f"any pair ≥ {MIN_GAP} b (faces not fused), longest bond in the faces' first "
-             f"two rows ≤ {MAX_FACE_BOND} b:", "",
-             "| faces | atoms | b (Å) | closest pair across (Å) | /b | closest pair any (Å) "
-             "| longest face bond (Å) | /b | rows | passed |", "|---" * 10 + "|"]
-    for faces, r in slit.items():
-        lines.append(f"| {faces} | {r['n_atoms']} | {r['bond_A']:.3f} | "
-                     f"{r['closest_cross_pair_A']:.3f} ({'–'.join(r['closest_cross_pair'])}) "
-                     f"| {r['gap_over_bond']:.2f} | {r['closest_pair_A']:.3f} | "
-                     f"{r['longest_face_bond_A']:.3f} | {r['face_bond_over_bond']:.2f} | "
-                     f"{'–'.join(map(str, r['longest_face_bond_rows']))} | "
-                     f"{'yes' if r['passed'] else '**no**'} |")
-    return lines
-
-
-def _short_range_markdown(fr: dict) -> list[str]:
-    """Report lines of the close-contact scans and the close-contact DFT entries."""
-    sr = fr["short_range"]
-    shown = (1.4, 1.2, 1.0, 0.8, 0.7, 0.6, 0.5, 0.4)
-    lines = ["", "Short range (LAMMPS): one atom of a flat sheet pushed onto a neighbour, "
-             "energy above the sheet (eV) at pair distance d (Å); physical = above the "
-             "sheet and rising as d falls over 1.4 … 0.6 Å (the second-neighbour path "
-             "below 0.9 Å, past the common neighbour; mdfe.potentials.properties."
-             "short_range):", "",
-             "| path | " + " | ".join(f"{x:.1f}" for x in shown)
-             + " | physical | lowest below 0.6 Å |", "|---" * (len(shown) + 3) + "|"]
-    for kind, r in sr.items():
-        e = dict(zip(np.round(r["distance"], 3), r["energy"]))
-        pair = f" ({r['pair']})" if "pair" in r else ""
-        lines.append(f"| {kind}{pair} | " + " | ".join(f"{e[x]:.1f}" for x in shown)
-                     + f" | {'yes' if r['physical'] else 'no'} | {r['min_below_0.6']:.1f} |")
-    if fr.get("close_contact"):
-        lines += ["", "Close-contact DFT entries (energy above the sheet, eV: E − N ε_sheet, "
-                  "each with its own ε_sheet):", "",
-                  "| config_type | d (Å) | DFT | potential | deviation |", "|---|---|---|---|---|"]
-        for r in sorted(fr["close_contact"], key=lambda r: (r["config_type"],
-                                                            r["pair_distance"])):
-            lines.append(f"| {r['config_type']} | {r['pair_distance']:.3f} | "
-                         f"{r['excess']:.2f} | {r['excess_potential']:.2f} | "
-                         f"{100 * (r['excess_potential'] / r['excess'] - 1):+.1f} % |")
-    return lines
-
-
 def _plain(obj):
     """numpy scalars → Python numbers for json."""
     if isinstance(obj, np.generic):
@@ -317,14 +211,16 @@ def _plain(obj):
 
 def _predict(model, species, images: list) -> list[dict]:
     """metrics.predict with one MTPCalculator per atom count (motep 0.2.0's engine keeps
-    the neighbour list of the first size it saw and fails on another size)."""
+    the neighbour list of the first size it saw and fails on another size); each row's
+    group is its entry's config_type, so :func:`.metrics.error_table` has a row per
+    config_type."""
     from mdfe.potentials.mtp.calculator import MTPCalculator
     from mdfe.potentials.mtp.metrics import predict
     rows = [None] * len(images)
     for n in sorted({len(a) for a in images}):
         idx = [i for i, a in enumerate(images) if len(a) == n]
         for i, row in zip(idx, predict(MTPCalculator(model, species), [images[i] for i in idx])):
-            rows[i] = row
+            rows[i] = dict(row, group=str(images[i].info.get("config_type", "")))
     return rows
 
 
@@ -369,30 +265,58 @@ def fit(config_path: str | Path) -> dict:
 HEAD = 20
 
 
-def fracture_report(frames: list, calc, mtp_file: Path, species: list[str], a: float
-                    ) -> dict | None:
-    """The fracture section of a honeycomb-sheet potential (graphene, h-BN:
-    :func:`.fracture_props.sheet_material`; None for other species): edge energies of the
-    labelled ribbons, DFT vs potential on the same geometries (or, when the data hold no
-    reference ribbons, ``edges_missing`` saying which), the LAMMPS relaxed edge energies,
-    E' and K_G, the ideal strength along zigzag and armchair (:mod:`.fracture_props`), the
-    short-range scans (:func:`short_range_report`) and the unloaded-slit face check
-    (:func:`slit_report`); the close-contact DFT entries vs the potential if the data
-    hold any. ``a``: the potential's lattice constant (Å)."""
+def material_report(frames: list, calc, a0: float, material: str, mtp_file: Path,
+                    species: list[str], fracture: bool) -> dict:
+    """One sheet material's part of the report, from its own entries among ``frames``
+    (:func:`.sheet_materials.material_frames`): {"sheet": :func:`sheet_report`,
+    "strain_paths", "fracture": :func:`fracture_report` (None unless ``fracture``),
+    "published"}. ``a0``: the a (Å) of the material's 2-atom scans; ``calc`` / ``mtp_file``:
+    the potential of ``species`` (in process / for LAMMPS), which may hold more species
+    than the material."""
+    own = material_frames(frames, material)
+    try:
+        sheet = sheet_report(own, calc, a0)
+    except ValueError as err:
+        symbols = "/".join(sorted(set(SHEETS[material])))
+        raise ValueError(f"{material} (its {len(own)} entries of {symbols} only): {err}"
+                         ) from err
+    a = sheet["potential"]["a"] or a0
+    return {"sheet": sheet,
+            "strain_paths": strain_paths(calc, SHEETS[material], a0),
+            "fracture": (fracture_report(own, calc, mtp_file, species, a, material)
+                         if fracture else None),
+            "published": PUBLISHED[material]}
+
+
+def fracture_report(frames: list, calc, mtp_file: Path, species: list[str], a: float,
+                    material: str | None = None) -> dict:
+    """The fracture section of the honeycomb sheet ``material`` ("graphene", "hBN"; None:
+    the one sheet material of ``species``, ValueError if they hold several) of a potential
+    of ``species`` (which may hold more, e.g. ["C", "B", "N"]: the LAMMPS types follow
+    ``species``, the sheet's atoms take their own symbols' types), from the material's own
+    ``frames``: edge energies of the labelled ribbons, DFT vs potential on the same
+    geometries (or, when the data hold no reference ribbons, ``edges_missing`` saying
+    which), the LAMMPS relaxed edge energies, E' and K_G, the ideal strength along
+    zigzag and armchair (:mod:`.fracture_props`), the short-range scans
+    (:func:`short_range_report`) and the unloaded-slit face check (:func:`slit_report`);
+    the close-contact DFT entries vs the potential if the data hold any. ``a``: the
+    potential's lattice constant (Å)."""
     from . import fracture_props as fp
-    material = fp.sheet_material(species)
     if material is None:
-        return None
+        held = sheet_materials(species)
+        if len(held) != 1:
+            raise ValueError(f"fracture_report: species {list(species)} hold the sheet "
+                             f"materials {held}; name one (material=...)")
+        material = held[0]
     out = {"material": material}
     try:
         out.update(edges_dft=fp.edge_energies(frames),
                    edges_potential=fp.edge_energies(frames, calc))
     except ValueError as err:
         out["edges_missing"] = str(err)
-    from mdfe.potentials.properties.unit_cells import HEXAGONAL_SHEETS
     out["lammps"] = fp.griffith(mtp_file, species, material)
     out.update(uniaxial_stress={d: fp.uniaxial_stress_curve(calc, a, d,
-                                                            symbols=HEXAGONAL_SHEETS[material])
+                                                            symbols=SHEETS[material])
                                 for d in ("zigzag", "armchair")},
                short_range=short_range_report(mtp_file, species, a, material),
                slit=slit_report(mtp_file, species, out["lammps"]["a"], material),
@@ -442,29 +366,34 @@ def write_report(config_path: str | Path, training: dict) -> dict:
     from mdfe.potentials.mtp.calculator import MTPCalculator
     from mdfe.potentials.mtp.metrics import error_table, parity_plot
     from mdfe.potentials.mtp.mtp_file import read_mtp
+    from .interface_props import interface_report
+    from .ship_markdown import markdown
     cfg = load_config(config_path)
-    out, name = cfg["_dir"], cfg["name"]
+    out, name, species = cfg["_dir"], cfg["name"], cfg["species"]
     frames = load_entries(cfg)
     train_set, test_set = split(frames, cfg["split"]["test_fraction"], cfg["split"]["seed"])
     model = read_mtp(out / f"{name}.mtp")
-    calc = MTPCalculator(model, cfg["species"])
-    rows = {"train": _predict(model, cfg["species"], train_set),
-            "test": _predict(model, cfg["species"], test_set)}
+    calc = MTPCalculator(model, species)
+    rows = {"train": _predict(model, species, train_set),
+            "test": _predict(model, species, test_set)}
     parity_plot(rows["test"] or rows["train"], out / f"{name}_parity.png", title=name)
-    sheet = sheet_report(train_set, calc, cfg["lattice_constant"])
-    a = sheet["potential"]["a"] or cfg["lattice_constant"]
+    materials = {m: material_report(frames, calc, a0, m, out / f"{name}.mtp", species,
+                                    cfg["fracture"]) for m, a0 in cfg["_a0"].items()}
+    if len(materials) == 1:              # one material: today's top-level layout
+        (material, part), = materials.items()
+        per_material = {"material": material, **part}
+    else:
+        per_material = {"materials": materials}
+    test_ids = [f.info["config_id"] for f in test_set]
     report = {"name": name, "config": Path(config_path).name, "note": cfg["note"],
               "n_train": len(train_set), "n_test": len(test_set), **training,
               "errors": {k: error_table(v) for k, v in rows.items()},
-              "sheet": sheet,
-              "strain_paths": strain_paths(calc, (cfg["species"][0], cfg["species"][-1]),
-                                           cfg["lattice_constant"]),
-              "fracture": (fracture_report(frames, calc, out / f"{name}.mtp",
-                                           cfg["species"], a) if cfg["fracture"] else None),
-              "published": PUBLISHED.get("".join(cfg["species"])),
-              "test_config_ids": [f.info["config_id"] for f in test_set]}
+              **per_material,
+              "interface": interface_report(frames, calc, out / f"{name}.mtp", species,
+                                            test_ids),
+              "test_config_ids": test_ids}
     (out / f"{name}.report.json").write_text(json.dumps(report, indent=1, default=_plain))
-    (out / f"{name}.report.md").write_text(_markdown(name, report))
+    (out / f"{name}.report.md").write_text(markdown(name, report))
     return report
 
 
@@ -472,6 +401,7 @@ def main(argv=None) -> None:
     """``ship CONFIG`` trains and reports; ``ship CONFIG --report-only`` re-evaluates the
     stored ``<name>.mtp`` (training figures taken from its existing report JSON)."""
     import argparse
+    from .ship_markdown import markdown
     p = argparse.ArgumentParser(prog="python -m mdfe.potentials.dft.ship")
     p.add_argument("config")
     p.add_argument("--report-only", action="store_true")
@@ -487,7 +417,7 @@ def main(argv=None) -> None:
     else:
         report = fit(a.config)
     if report:
-        print(_markdown(report["name"], report))
+        print(markdown(report["name"], report))
 
 
 if __name__ == "__main__":

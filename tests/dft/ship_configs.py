@@ -8,15 +8,22 @@ import json
 
 
 def tiny_ship_config(species: list[str], lattice_constant, entries, head: str = "",
-                     train: str = "") -> str:
-    """``entries``: the count of d.extxyz entries used (an int, or "{n}" for str.format);
-    ``head`` / ``train``: extra TOML lines for the top table / the [train] table."""
+                     train: str = "", data: str = "d.extxyz") -> str:
+    """``lattice_constant``: Å, or {material: Å} (written as a TOML inline table);
+    ``entries``: the count of entries of the ``data`` file used (an int, or "{n}" for
+    str.format); ``head`` / ``train``: extra TOML lines for the top table / the [train]
+    table."""
+    if isinstance(lattice_constant, dict):
+        lattice_constant = "{" + ", ".join(f"{k} = {v!r}" for k, v in
+                                           lattice_constant.items()) + "}"
+    else:
+        lattice_constant = repr(lattice_constant)
     return f"""name = "t"
 species = {json.dumps(species)}
-lattice_constant = {lattice_constant!r}
+lattice_constant = {lattice_constant}
 fracture = false
 {head}[data]
-"d.extxyz" = {entries}
+"{data}" = {entries}
 [split]
 test_fraction = 0.25
 seed = 0

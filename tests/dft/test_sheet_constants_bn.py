@@ -155,7 +155,7 @@ def test_ship_fit_with_two_species(tmp_path, tersoff_bn):
     report = fit(tmp_path / "c.toml")
     assert read_mtp(tmp_path / "t.mtp").species_count == 2
     assert report["sheet"]["dft"]["a"] == pytest.approx(a_star, rel=1e-5)
-    assert report["published"] == PUBLISHED["BN"]
+    assert report["published"] == PUBLISHED["hBN"] and report["material"] == "hBN"
     path = report["strain_paths"]["biaxial"]
     assert len(path["energy_per_atom"]) == 41 and np.all(np.isfinite(path["energy_per_atom"]))
     text = (tmp_path / "t.report.md").read_text()

@@ -44,12 +44,14 @@ def test_config_errors_name_file_and_key(emt_data):
         load_config(d / "c.toml")
 
 
-def test_fracture_section_material_from_species():
-    from mdfe.potentials.dft.fracture_props import PUBLISHED, sheet_material
-    assert sheet_material(["C"]) == "graphene"
-    assert sheet_material(["B", "N"]) == sheet_material(["N", "B"]) == "hBN"
-    assert sheet_material(["Mo"]) is None and sheet_material(["B", "C", "N"]) is None
-    assert set(PUBLISHED) == {"graphene", "hBN"}
+def test_sheet_materials_from_species():
+    from mdfe.potentials.dft import fracture_props, ship
+    from mdfe.potentials.dft.sheet_materials import sheet_materials
+    assert sheet_materials(["C"]) == ["graphene"]
+    assert sheet_materials(["B", "N"]) == sheet_materials(["N", "B"]) == ["hBN"]
+    assert sheet_materials(["B", "C", "N"]) == ["graphene", "hBN"]
+    assert sheet_materials(["Mo"]) == [] and sheet_materials(["B"]) == []
+    assert set(fracture_props.PUBLISHED) == set(ship.PUBLISHED) == {"graphene", "hBN"}
 
 
 def test_split_keeps_scans_in_training_and_is_seeded(emt_data):
@@ -76,6 +78,8 @@ def test_fit_writes_potential_and_report(emt_data):
     assert set(report["sheet"]["potential"]["relaxed"]) >= {"C11", "C12", "C66"}
     pot = report["sheet"]["potential"]       # 3 iterations: a minimum is not guaranteed
     assert pot["a"] is None and "no minimum" in pot["a_error"] or pot["a"] > 0
+    assert report["material"] == "graphene" and "materials" not in report
+    assert report["interface"] is None
     assert "| a (Å) |" in (d / "t.report.md").read_text()
 
 
