@@ -77,6 +77,10 @@ def _cbn_interface():
     return zigzag_interface_set(A_CBN, 12, seed=14)
 
 
+def _cbn_interface1():
+    return zigzag_interface_set(A_CBN, 8, seed=15, cross_bonds=1)
+
+
 def elastic_set(a: float, symbols: tuple[str, str], name: str):
     """What the 2-atom scans of the bulk sets lack for clamped- and relaxed-ion 2D elastic
     constants: shear −1 %, and the second atom displaced by 0.02 Å along x and along y
@@ -131,9 +135,13 @@ SETS = (
     # 0.9 A (-58 eV at 0.8 A)
     DataSet("hbn_close_second", "bn/hbn_close_second.inputs.extxyz",
             "bn/hbn_close_second.extxyz", _hbn_close_second),
-    # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell
+    # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell, Klein-type
     DataSet("cbn_interface", "cbn/cbn_interface.inputs.extxyz",
             "cbn/cbn_interface.extxyz", _cbn_interface),
+    # the zigzag interface of the literature (one bond across per interface atom, as at a
+    # zigzag edge); cbn_interface's cut crosses two per atom (Klein-type)
+    DataSet("cbn_interface1", "cbn/cbn_interface1.inputs.extxyz",
+            "cbn/cbn_interface1.extxyz", _cbn_interface1),
     # the rest of the bulk scan after the sets a fracture potential cannot do without
     # (h-BN close contact and edges, the C|BN interface): 90 of its 150 were labelled
     # when this order was set (2 Dec 2026)

@@ -61,7 +61,7 @@ def ideal_stripe(a: float, vacuum: float):
     at lattice constant ``a`` (Å), :data:`REPEATS` cells along x, box height ``vacuum``
     Å: ASE Atoms (orthogonal cell)."""
     from .structures import zigzag_interface_set
-    return zigzag_interface_set(a, 1, seed=0, vacuum=vacuum)[0].repeat((REPEATS, 1, 1))
+    return zigzag_interface_set(a, 1, seed=0, vacuum=vacuum, cross_bonds=1)[0].repeat((REPEATS, 1, 1))
 
 
 def _min_image(d: np.ndarray, lengths: np.ndarray) -> np.ndarray:

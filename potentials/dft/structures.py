@@ -240,21 +240,33 @@ def edge_set(a: float, symbols: tuple[str, str], count: int, seed: int) -> list[
 
 
 def zigzag_interface_set(a: float, count: int, seed: int, rows: int = 4,
-                         vacuum: float = 14.0) -> list[Atoms]:
+                         vacuum: float = 14.0, cross_bonds: int = 2) -> list[Atoms]:
     """Lateral graphene|h-BN stripes with zigzag interfaces along x: a rectangular cell
     ``rows`` cells across y (4·rows atoms), the lower half carbon and the upper half h-BN,
     so the periodic cell holds one C–B and one C–N interface. ``a`` is the common lattice
-    constant (Å; between graphene's and h-BN's). The first cell unstrained and unrattled,
-    the rest strained (the sheet-set kinds, their range capped at 12 %) and rattled by
-    0.02–0.08 Å. Spin-polarised, the carbon interface rows starting at ±1 μB."""
+    constant (Å; between graphene's and h-BN's). ``cross_bonds``: bonds from each
+    interface atom into the other material — 1, the cut across the bonds parallel to y
+    (the zigzag interface of the literature, as at a zigzag edge), or 2, the cut across the
+    zigzag bonds of one chain (Klein-type: each interface atom keeps one bond in its own
+    material; the first set labelled, ``cbn_zigzag_interface``). The first cell unstrained
+    and unrattled, the rest strained (the sheet-set kinds, their range capped at 12 %) and
+    rattled by 0.02–0.08 Å. Spin-polarised, the carbon interface rows starting at ±1 μB.
+    config_type ``cbn_zigzag_interface`` (2 cross bonds) or ``cbn_zigzag1_interface`` (1)."""
+    if cross_bonds not in (1, 2):
+        raise ValueError(f"cross_bonds = {cross_bonds!r}: allowed 1 or 2")
     rng = np.random.default_rng(seed)
     base = _rectangular(a, ("B", "N"), vacuum).repeat((1, rows, 1))
     by_y = np.argsort(base.positions[:, 1])  # one atom per zigzag row
-    carbon = by_y[:len(base) // 2]
+    # sorted rows are joined alternately by parallel-to-y bonds (b apart; rows 0-1) and
+    # zigzag bonds (b/2 apart; rows 1-2): the half from row 0 ends on zigzag cuts (2 cross
+    # bonds per interface atom), the half from row 1 on parallel-to-y cuts (1)
+    first = 2 - cross_bonds
+    carbon = by_y[first:first + len(base) // 2]
     base.symbols[carbon] = "C"
     mag = np.zeros(len(base))
     mag[carbon[0]], mag[carbon[-1]] = 1.0, -1.0  # the carbon rows at the two interfaces
     base.set_initial_magnetic_moments(mag)
+    kind = "cbn_zigzag_interface" if cross_bonds == 2 else "cbn_zigzag1_interface"
     out = []
     for n in range(count):
         if n == 0:
@@ -263,7 +275,7 @@ def zigzag_interface_set(a: float, count: int, seed: int, rows: int = 4,
         else:
             strain = np.clip(_strain(KINDS[n % len(KINDS)], rng), -0.05, 0.12)
             at = rattled(deformed(base, *strain), rng.uniform(0.02, 0.08), rng)
-        at.info.update(config_type="cbn_zigzag_interface", spin=True)
+        at.info.update(config_type=kind, spin=True)
         out.append(at)
     return out
 

@@ -165,6 +165,22 @@ def test_zigzag_interface_cell_holds_one_c_b_and_one_c_n_interface():
     assert set(at.symbols[mag != 0]) == {"C"}
 
 
+@pytest.mark.parametrize("cross_bonds", [1, 2])
+def test_zigzag_interface_atoms_have_the_asked_bonds_across(cross_bonds):
+    """Each interface atom (one with a neighbour of the other material) has
+    ``cross_bonds`` such neighbours: 4 interface atoms per cell (one C and one B or N at
+    each of the two interfaces), 4 C–B/C–N bonds at 1, 8 at 2."""
+    at = zigzag_interface_set(2.49, 1, seed=0, cross_bonds=cross_bonds)[0]
+    i, j = neighbor_list("ij", at, 1.7)
+    is_c = at.symbols == "C"
+    across = np.bincount(i[is_c[i] != is_c[j]], minlength=len(at))
+    assert sorted(across[across > 0].tolist()) == [cross_bonds] * 4
+    assert at.info["config_type"] == ("cbn_zigzag_interface" if cross_bonds == 2
+                                      else "cbn_zigzag1_interface")
+    mag = at.get_initial_magnetic_moments()
+    assert set(np.flatnonzero(mag)) <= set(np.flatnonzero(is_c & (across > 0)))
+
+
 def test_face_contact_cells_hold_the_slit_width():
     """Aligned faces: each edge atom faces one across the slit at exactly the gap (at the
     bond length 1.42 Å: the intact sheet); slid by a/2: it faces two, at
