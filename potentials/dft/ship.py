@@ -92,11 +92,6 @@ def load_config(path: str | Path) -> dict:
                          f"symbols, e.g. [\"C\", \"B\", \"N\"]")
     cfg["_a0"] = lattice_constants(cfg["lattice_constant"], cfg["species"],
                                    f"{path}: lattice_constant")
-    if (cfg["pulay_zz"] or cfg["pulay_isotropic"]) and len(cfg["_a0"]) > 1:
-        raise ValueError(f"{path}: pulay_zz / pulay_isotropic subtract one flat sheet's "
-                         f"Pulay stress from every entry, but the species hold "
-                         f"{list(cfg['_a0'])}, whose offsets differ (per material and "
-                         f"plane-wave cut-off); not supported with several sheet materials")
     for fname, count in cfg["data"].items():
         if not (path.parent / fname).exists():
             raise ValueError(f"{path}: [data] file {fname} does not exist (paths are "
@@ -130,25 +125,56 @@ def pulay_correct(frames: list, in_plane: bool = False) -> list:
     GPAW does not correct it, so a flat, unstrained sheet — whose true σzz is zero —
     shows σzz·V/N ≈ 0.056 eV/atom (graphene, 500 eV; the same in the 2-atom cell and
     the 16-atom ribbon: a per-atom constant). A potential fitted to it would have to
-    make a flat sheet push out of plane. The offset p = σzz·V/N of the unstrained,
-    unrattled 2-atom scan is subtracted as p·N/V from each entry's σzz (in place), and
-    with ``in_plane`` from σxx and σyy too. The finite-basis stress is isotropic: in the
+    make a flat sheet push out of plane. The finite-basis stress is isotropic: in the
     labelled h-BN scan (700 eV) the zero of σxx − σzz is the energy minimum to 1e-4
     (tests/dft/test_sheet_constants_bn.py), while the raw in-plane stress puts it 0.27 %
     lower; an h-BN fit to raw stresses had validation errors 26 meV/atom, 0.35 eV/Å, with
-    the correction 1.7 meV/atom, 0.07 eV/Å (bn/mtp_BN_L16.toml)."""
-    flat = [f for f in frames if len(f) == 2 and str(f.info.get("config_type", "")).endswith(
-        "_scan") and np.allclose(f.info.get("strain", [1.0]), 0.0)
-        and "displacement" not in f.info]
+    the correction 1.7 meV/atom, 0.07 eV/Å (bn/mtp_BN_L16.toml).
+
+    The offset is a constant per atom of each element at each plane-wave cut-off (the
+    entry's info["cutoff"], eV): σ·V = Σ_atoms p(element, cutoff). The p are solved (least
+    squares, minimum norm) from the flat references among ``frames`` — unstrained,
+    unrattled, undisplaced ``*_scan`` or ``*_interface`` entries, whose true σzz is zero:
+    graphene's 2-atom scan gives p(C, 500), h-BN's p(B, 700) + p(N, 700) (split equally:
+    the minimum norm; every h-BN entry has as many B as N), the flat C|BN stripe then
+    p(C, 700). Each entry's Σ p / V is subtracted from its σzz (in place), and with
+    ``in_plane`` from σxx and σyy too. An entry with an (element, cutoff) that no
+    reference holds is an error naming them."""
+    flat = [f for f in frames if str(f.info.get("config_type", "")).endswith(
+        ("_scan", "_interface")) and np.allclose(f.info.get("strain", [1.0]), 0.0)
+        and not f.info.get("rattle", 0.0) and "displacement" not in f.info]
     if not flat:
-        raise ValueError("pulay_zz / pulay_isotropic = true needs the unstrained 2-atom "
-                         "*_scan entry in [data]")
-    p = flat[0].get_stress()[2] * flat[0].get_volume() / len(flat[0])
+        raise ValueError("pulay_zz / pulay_isotropic = true needs a flat reference in "
+                         "[data]: the unstrained 2-atom *_scan entry (or a flat *_interface)")
+    classes = sorted({(s, _cutoff(f)) for f in frames for s in set(f.get_chemical_symbols())})
+    column = {c: i for i, c in enumerate(classes)}
+
+    def counts(f):
+        row = np.zeros(len(classes))
+        for s in f.get_chemical_symbols():
+            row[column[s, _cutoff(f)]] += 1
+        return row
+    ref = np.array([counts(f) for f in flat])
+    missing = [c for c in classes if not ref[:, column[c]].any()]
+    if missing:
+        raise ValueError("pulay_zz / pulay_isotropic: no flat reference entry holds "
+                         + ", ".join(f"{s} at {cut:g} eV" for s, cut in missing))
+    p = np.linalg.lstsq(ref, [f.get_stress()[2] * f.get_volume() for f in flat],
+                        rcond=None)[0]
     axes = slice(0, 3) if in_plane else slice(2, 3)
     for f in frames:
         f.calc.results["stress"] = f.calc.results["stress"].copy()
-        f.calc.results["stress"][axes] -= p * len(f) / f.get_volume()
+        f.calc.results["stress"][axes] -= counts(f) @ p / f.get_volume()
     return frames
+
+
+def _cutoff(entry) -> float:
+    """The plane-wave cut-off (eV) an entry was labelled with (info["cutoff"])."""
+    if "cutoff" not in entry.info:
+        raise ValueError(f"entry {entry.info.get('config_id', '?')} "
+                         f"({entry.info.get('config_type', '?')}) has no info['cutoff']: "
+                         f"the Pulay correction needs the plane-wave cut-off it was labelled with")
+    return float(entry.info["cutoff"])
 
 
 def split(frames: list, fraction: float, seed: int) -> tuple[list, list]:
@@ -224,6 +250,21 @@ def _predict(model, species, images: list) -> list[dict]:
     return rows
 
 
+def train_on(cfg: dict, frames: list, checkpoint: Path | None = None):
+    """The untrained template of ``cfg``'s [mtp] trained with its [train] settings on
+    ``frames`` (MPI-parallel under mpirun), resuming from ``checkpoint`` if it exists;
+    returns the :class:`~mdfe.potentials.mtp.trainer.TrainResult`."""
+    from ase.data import atomic_numbers
+
+    from mdfe.potentials.mtp.model import untrained
+    from mdfe.potentials.mtp.trainer import TrainSettings, train
+    m = cfg["mtp"]
+    template = untrained(m["level"], len(cfg["species"]), m["min_dist"], m["max_dist"],
+                         m["radial_basis_size"])
+    return train(template, frames, species=[atomic_numbers[s] for s in cfg["species"]],
+                 settings=TrainSettings(**cfg["train"]), checkpoint=checkpoint)
+
+
 def fit(config_path: str | Path) -> dict:
     """Train, write ``<name>.mtp`` and the report next to the config; returns the report.
 
@@ -232,22 +273,13 @@ def fit(config_path: str | Path) -> dict:
     the report, the other ranks return an empty dict.
     """
     import mdfe  # noqa: F401  (loads the MPI library before mpi4py)
-    from mdfe.potentials.mtp.model import untrained
     from mdfe.potentials.mtp.mtp_file import write_mtp
-    from mdfe.potentials.mtp.trainer import TrainSettings, train
 
     cfg = load_config(config_path)
     out, name = cfg["_dir"], cfg["name"]
-    train_set, test_set = split(load_entries(cfg), cfg["split"]["test_fraction"],
-                                cfg["split"]["seed"])
-    m = cfg["mtp"]
-    template = untrained(m["level"], len(cfg["species"]), m["min_dist"], m["max_dist"],
-                         m["radial_basis_size"])
-    from ase.data import atomic_numbers
-    numbers = [atomic_numbers[s] for s in cfg["species"]]
-    result = train(template, train_set, species=numbers,
-                   settings=TrainSettings(**cfg["train"]),
-                   checkpoint=out / f"{name}.checkpoint.mtp")
+    train_set, _ = split(load_entries(cfg), cfg["split"]["test_fraction"],
+                         cfg["split"]["seed"])
+    result = train_on(cfg, train_set, checkpoint=out / f"{name}.checkpoint.mtp")
     from mpi4py import MPI
     if MPI.COMM_WORLD.rank != 0:  # under mpirun the ranks share the fit; rank 0 reports
         return {}

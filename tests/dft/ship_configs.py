@@ -36,3 +36,24 @@ radial_basis_size = 6
 max_iter = 3
 seed = 1
 {train}"""
+
+
+#: Å, EMT's graphene-like minimum (tests/dft/test_sheet_constants.py)
+A_EMT = 2.2904
+
+
+def write_emt_sheet_data(path) -> int:
+    """Write ``path`` (extxyz): EMT-labelled graphene-like scans, 8-atom cells and the
+    elastic set at :data:`A_EMT`, config ids "0000", ...; returns the entry count."""
+    import ase.io
+    from ase.calculators.emt import EMT
+
+    from mdfe.potentials.dft.datasets import elastic_set
+    from mdfe.potentials.dft.sheet_constants import relabel
+    from mdfe.potentials.dft.structures import sheet_set
+    frames = sheet_set(A_EMT, ("C", "C"), {"2": 16, "8": 8}, seed=2, name="g") + \
+        elastic_set(A_EMT, ("C", "C"), "g")
+    for i, f in enumerate(frames):
+        f.info["config_id"] = f"{i:04d}"
+    ase.io.write(path, relabel(frames, EMT()))
+    return len(frames)

@@ -8,25 +8,17 @@ import numpy as np
 import pytest
 from ase.calculators.emt import EMT
 
-from mdfe.potentials.dft.datasets import elastic_set
-from mdfe.potentials.dft.sheet_constants import relabel
 from mdfe.potentials.dft.ship import fit, load_config, split
 from mdfe.potentials.dft.structures import sheet_set
-from ship_configs import tiny_ship_config
+from ship_configs import A_EMT, tiny_ship_config, write_emt_sheet_data
 
-A_EMT = 2.2904  # EMT's graphene-like minimum (tests/dft/test_sheet_constants.py)
 
 CONFIG = tiny_ship_config(["C"], 2.2904, "{n}", train="stress_weight = 0.0\n")
 
 
 @pytest.fixture
 def emt_data(tmp_path):
-    frames = sheet_set(A_EMT, ("C", "C"), {"2": 16, "8": 8}, seed=2, name="g") + \
-        elastic_set(A_EMT, ("C", "C"), "g")
-    for i, f in enumerate(frames):
-        f.info["config_id"] = f"{i:04d}"
-    ase.io.write(tmp_path / "d.extxyz", relabel(frames, EMT()))
-    return tmp_path, len(frames)
+    return tmp_path, write_emt_sheet_data(tmp_path / "d.extxyz")
 
 
 def test_config_errors_name_file_and_key(emt_data):

@@ -100,15 +100,39 @@ def test_lattice_constant_config_errors(cbn_data, species, value, message):
         load_config(root / "cfg" / "c.toml")
 
 
-def test_one_pulay_offset_is_refused_for_two_materials(cbn_data):
-    """GPAW's flat-sheet σzz·V/N differs per material (graphene_bulk 0.057 eV/atom at
-    500 eV, hbn_bulk 0.165 at 700 eV): one sheet's offset must not be taken off all."""
-    root, n = cbn_data
-    (root / "cfg" / "c.toml").write_text(tiny_ship_config(
-        SPECIES, A0, n, head="pulay_isotropic = true\n", data="../data/d.extxyz"))
-    with pytest.raises(ValueError, match=r"c\.toml: pulay_zz / pulay_isotropic .* species "
-                                         r"hold \['graphene', 'hBN'\]"):
-        load_config(root / "cfg" / "c.toml")
+def test_pulay_offsets_per_element_and_cutoff_from_the_stored_dft():
+    """GPAW's flat-sheet σzz·V/N differs per material and cut-off (graphene 500 eV, h-BN
+    and the C|BN stripe 700 eV): after the correction every flat reference — the
+    graphene and h-BN 2-atom scans and the flat stripe — has σzz = 0; an h-BN entry loses
+    exactly what the single h-BN offset (its flat scan's σzz·V/N per atom, by hand) takes;
+    a graphene entry what graphene's does; and without a flat stripe the carbon atoms at
+    700 eV have no reference: an error naming them."""
+    from mdfe.potentials.dft.datasets import DATA_DIR
+    from mdfe.potentials.dft.ship import pulay_correct
+    def flat(fs):
+        return [f for f in fs if f.info["config_type"].endswith(("_scan", "_interface"))
+                and np.allclose(f.info["strain"], 0) and not f.info.get("rattle", 0)
+                and "displacement" not in f.info]
+    graphene = read_entries(DATA_DIR / "carbon" / "graphene_bulk.extxyz")[:20]
+    hbn = read_entries(DATA_DIR / "bn" / "hbn_bulk.extxyz")[:20]
+    stripe = read_entries(DATA_DIR / "cbn" / "cbn_interface.extxyz")[:1]
+    per_atom = {name: f.get_stress()[2] * f.get_volume() / len(f)
+                for name, f in (("graphene", flat(graphene)[0]), ("hBN", flat(hbn)[0]),
+                                ("stripe", stripe[0]))}
+    assert per_atom["graphene"] == pytest.approx(0.057, abs=0.002)   # notes: 0.056
+    assert per_atom["hBN"] == pytest.approx(0.165, abs=0.005)
+    raw = {id(f): f.get_stress().copy() for f in graphene + hbn}
+    frames = pulay_correct(graphene + hbn + stripe, in_plane=True)
+    for f in flat(frames):
+        assert abs(f.get_stress()[2]) < 1e-12, f.info["config_type"]
+    for f, name in [(f, "graphene") for f in graphene] + [(f, "hBN") for f in hbn]:
+        want = raw[id(f)] - np.r_[[per_atom[name] * len(f) / f.get_volume()] * 3, 0, 0, 0]
+        np.testing.assert_allclose(f.get_stress(), want, rtol=0, atol=1e-12)
+    not_flat = read_entries(DATA_DIR / "cbn" / "cbn_interface.extxyz")[0]
+    not_flat.info["rattle"] = 0.05                    # no longer a reference
+    with pytest.raises(ValueError, match=r"no flat reference entry holds C at 700 eV"):
+        pulay_correct(read_entries(DATA_DIR / "bn" / "hbn_bulk.extxyz")[:20] + [not_flat]
+                      + graphene, in_plane=True)
 
 
 def test_fracture_report_needs_the_material_for_two_sheets():
