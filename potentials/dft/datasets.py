@@ -135,13 +135,13 @@ SETS = (
     # 0.9 A (-58 eV at 0.8 A)
     DataSet("hbn_close_second", "bn/hbn_close_second.inputs.extxyz",
             "bn/hbn_close_second.extxyz", _hbn_close_second),
-    # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell, Klein-type
-    DataSet("cbn_interface", "cbn/cbn_interface.inputs.extxyz",
-            "cbn/cbn_interface.extxyz", _cbn_interface),
     # the zigzag interface of the literature (one bond across per interface atom, as at a
     # zigzag edge); cbn_interface's cut crosses two per atom (Klein-type)
     DataSet("cbn_interface1", "cbn/cbn_interface1.inputs.extxyz",
             "cbn/cbn_interface1.extxyz", _cbn_interface1),
+    # graphene|h-BN stripes: one C-B and one C-N zigzag interface per cell, Klein-type
+    DataSet("cbn_interface", "cbn/cbn_interface.inputs.extxyz",
+            "cbn/cbn_interface.extxyz", _cbn_interface),
     # the rest of the bulk scan after the sets a fracture potential cannot do without
     # (h-BN close contact and edges, the C|BN interface): 90 of its 150 were labelled
     # when this order was set (2 Dec 2026)
