@@ -115,14 +115,18 @@ def stripe_stability(potential, a: float, seed: int = 0) -> dict:
     return {"a": a, "n_atoms": len(stripe), "rattle_A": RATTLE, **measure_stripe(stripe, x)}
 
 
-def interface_report(frames: list, calc, mtp_file, species: list[str], test_ids
-                     ) -> dict | None:
+def interface_report(frames: list, calc, mtp_file, species: list[str], test_ids,
+                     a: float | None = None) -> dict | None:
     """{"entries": :func:`entry_table`, "stability": :func:`stripe_stability` with the
-    potential ``mtp_file`` of ``species`` in LAMMPS}; None when ``frames`` hold no
-    interface entry."""
+    potential ``mtp_file`` of ``species`` in LAMMPS at ``a`` (Å; default the labelled
+    stripes' :func:`stripe_lattice_constant`)}; None when ``frames`` hold no interface
+    entry. The report passes the larger of the potential's graphene and h-BN lattice
+    constants, so that neither part is compressed: at the stripes' common a (between the
+    two) h-BN is compressed by 0.9 % along the 20 Å period, and a correct potential may
+    buckle it (BNC.tersoff does at 1.7 %)."""
     if not interface_frames(frames):
         return None
     from mdfe.potentials.lammps_potential import LammpsPotential
     return {"entries": entry_table(frames, calc, test_ids),
             "stability": stripe_stability(LammpsPotential.mtp(mtp_file, species),
-                                          stripe_lattice_constant(frames))}
+                                          a or stripe_lattice_constant(frames))}
