@@ -89,11 +89,8 @@ PAIRS = [
     # C_L16f + the close-contact set (repulsive short range); its zigzag faces fuse
     # (potentials/data/README.md; test_carbon_mtp_ship.py has it in the crack body)
     Shipped("carbon/mtp_C_L16g.toml", "graphene", faces=("armchair",)),
-    # graphene|h-BN, fitted on 2 ranks: a 1-rank replay parts from the report's loss values
-    # by ≤ 1.6e-7 over 5 steps, by up to 7.9e-6 over 20 (and takes 3.5 s a step). Its
-    # graphene armchair edge collapses (relaxed γ = −164 eV/Å in its report, slit closed)
-    Shipped("cbn/mtp_CBN_L20.toml", "graphene", faces=("zigzag",), replay=5),
-    Shipped("cbn/mtp_CBN_L20.toml", "hBN", replay=5),
+    # (a C-B-N potential adds one pair per material; its report part is
+    # report["materials"][material]: Loaded.part)
 ]
 #: {config: optimiser steps replayed}: one retraining per potential
 CONFIGS = {p.config: p.replay for p in PAIRS}
