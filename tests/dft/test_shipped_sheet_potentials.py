@@ -1,5 +1,6 @@
-"""The shipped sheet MTPs (potentials/data: h-BN, carbon, C-B-N), per (ship config, sheet
-material): what each report claims, recomputed in LAMMPS on the DFT data.
+"""The shipped sheet MTPs (potentials/data: h-BN and carbon; a C-B-N one would add a pair
+per material), per (ship config, sheet material): what each report claims, recomputed in
+LAMMPS on the DFT data.
 
 The reports were made with the Python evaluator (motep's cext engine behind
 MTPCalculator); here every number comes from LAMMPS with mdfe's ``pair_style mtp`` plugin
