@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mdfe.potentials.properties.unit_cells import min_image
+
 REPEATS = 8                # unit stripes along x in the stability check
 RATTLE = 0.02              # Å, the start's random displacement (x, y, z)
 BOND_RANGE = (1.2, 1.8)    # Å, allowed interface bond lengths after relaxation
@@ -61,12 +63,8 @@ def ideal_stripe(a: float, vacuum: float):
     at lattice constant ``a`` (Å), :data:`REPEATS` cells along x, box height ``vacuum``
     Å: ASE Atoms (orthogonal cell)."""
     from .structures import zigzag_interface_set
-    return zigzag_interface_set(a, 1, seed=0, vacuum=vacuum, cross_bonds=1)[0].repeat((REPEATS, 1, 1))
-
-
-def _min_image(d: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Difference vectors (..., 3) Å wrapped to the nearest image of an orthogonal cell."""
-    return d - lengths * np.round(d / lengths)
+    stripe = zigzag_interface_set(a, 1, seed=0, vacuum=vacuum, cross_bonds=1)[0]
+    return stripe.repeat((REPEATS, 1, 1))
 
 
 def interface_bonds(stripe) -> dict[str, np.ndarray]:
@@ -75,7 +73,7 @@ def interface_bonds(stripe) -> dict[str, np.ndarray]:
     x, sym = stripe.positions, np.array(stripe.get_chemical_symbols())
     lengths = stripe.cell.lengths()
     bond = stripe.cell[0, 0] / REPEATS / np.sqrt(3.0)
-    dist = np.linalg.norm(_min_image(x[:, None] - x[None], lengths), axis=-1)
+    dist = np.linalg.norm(min_image(x[:, None] - x[None], lengths), axis=-1)
     out = {}
     for other in ("B", "N"):
         i, j = np.nonzero((sym[:, None] == "C") & (sym[None] == other) & (dist < 1.2 * bond))
@@ -91,11 +89,11 @@ def measure_stripe(stripe, relaxed: np.ndarray) -> dict:
     out = {"bonds": {}}
     ok = True
     for kind, ij in interface_bonds(stripe).items():
-        d = np.linalg.norm(_min_image(relaxed[ij[:, 0]] - relaxed[ij[:, 1]], lengths), axis=1)
+        d = np.linalg.norm(min_image(relaxed[ij[:, 0]] - relaxed[ij[:, 1]], lengths), axis=1)
         out["bonds"][kind] = {"n": len(d), "min_A": float(d.min()), "mean_A": float(d.mean()),
                               "max_A": float(d.max())}
         ok &= bool(BOND_RANGE[0] <= d.min() and d.max() <= BOND_RANGE[1])
-    shift = np.linalg.norm(_min_image(relaxed - stripe.positions, lengths), axis=1)
+    shift = np.linalg.norm(min_image(relaxed - stripe.positions, lengths), axis=1)
     spread = float(np.ptp(relaxed[:, 2]))
     return {**out, "max_displacement_A": float(shift.max()), "z_spread_A": spread,
             "passed": bool(ok and spread <= MAX_SPREAD)}

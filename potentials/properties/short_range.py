@@ -37,7 +37,8 @@ import numpy as np
 
 from mdfe.potentials.lammps_cell import create_system, open_lammps
 from mdfe.potentials.lammps_potential import LammpsPotential
-from mdfe.potentials.properties.unit_cells import hexagonal_rectangular, sheet_vacuum
+from mdfe.potentials.properties.unit_cells import (hexagonal_rectangular, min_image,
+                                                  sheet_vacuum)
 
 KINDS = ("bond", "lifted", "second")
 #: Å: on each path E(d) must rise as d falls from here down (see the module docstring)
@@ -47,8 +48,7 @@ RISES_BELOW = {"bond": 1.4, "lifted": 1.4, "second": 0.9}
 def _partner(cell: np.ndarray, positions: np.ndarray, kind: str) -> tuple[int, np.ndarray]:
     """(index of atom 0's partner, vector from atom 0 to its nearest image, Å)."""
     lengths = np.diag(cell)
-    vec = positions - positions[0]
-    vec -= lengths * np.round(vec / lengths)
+    vec = min_image(positions - positions[0], lengths)
     dist = np.linalg.norm(vec, axis=1)
     dist[0] = np.inf
     order = np.argsort(dist, kind="stable")

@@ -48,7 +48,8 @@ import numpy as np
 
 from mdfe.potentials.lammps_potential import LammpsPotential
 from mdfe.potentials.properties.edges import relax_fixed_cell
-from mdfe.potentials.properties.unit_cells import hexagonal_rectangular, sheet_vacuum
+from mdfe.potentials.properties.unit_cells import (hexagonal_rectangular, min_image,
+                                                  sheet_vacuum)
 
 MIN_GAP = 0.8        # × bond: the closest pair across the slit must stay at least this far
 MAX_FACE_BOND = 1.3  # × bond: no bond in the faces' first two rows may be longer
@@ -114,9 +115,7 @@ def slit_sheet(material: str, a: float, faces: str, cutoff: float,
 
 def _distances(x: np.ndarray, i: np.ndarray, j: np.ndarray, lengths: np.ndarray):
     """|x_i − x_j| (Å) under the minimum image, shape (len(i), len(j))."""
-    v = x[i][:, None, :] - x[j][None, :, :]
-    v -= lengths * np.round(v / lengths)
-    return np.linalg.norm(v, axis=-1)
+    return np.linalg.norm(min_image(x[i][:, None, :] - x[j][None, :, :], lengths), axis=-1)
 
 
 def face_bonds(sheet: SlitSheet) -> np.ndarray:
@@ -138,9 +137,7 @@ def measure(sheet: SlitSheet, x: np.ndarray) -> dict:
     cross = _distances(x, sheet.upper, sheet.lower, lengths)
     k = np.unravel_index(np.argmin(cross), cross.shape)
     bonds = face_bonds(sheet)
-    v = x[bonds[:, 0]] - x[bonds[:, 1]]
-    v -= lengths * np.round(v / lengths)
-    blen = np.linalg.norm(v, axis=1)
+    blen = np.linalg.norm(min_image(x[bonds[:, 0]] - x[bonds[:, 1]], lengths), axis=1)
     m = int(np.argmax(blen))
     pair = (int(sheet.upper[k[0]]), int(sheet.lower[k[1]]))
     every = _distances(x, np.arange(len(x)), np.arange(len(x)), lengths)

@@ -41,6 +41,12 @@ class UnitCell:
                         self.symbols * nrep, np.tile(self.sublattice, nrep), self.dim)
 
 
+def min_image(d: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Difference vectors ``d`` (..., 3) Å wrapped to the nearest periodic image of an
+    orthogonal cell with edge ``lengths`` (3,) Å (a new array)."""
+    return d - lengths * np.round(d / lengths)
+
+
 def sheet_vacuum(cutoff: float) -> float:
     """Height Lz (Å) of the periodic box of a sheet: at least 2·cutoff of vacuum, ≥ 20 Å."""
     return max(20.0, 2.0 * cutoff + 4.0)
