@@ -16,11 +16,12 @@ from the untrained template and scored:
 
 - validation errors (energy per atom eV/atom, force components eV/Å; MAE and RMSE);
 - per sheet material, the report's physics on the fit set (:func:`.ship.material_report`:
-  sheet constants, strain paths, fracture section), reduced to gates by :func:`gates`: lattice constant within
-  1 % and every 2D constant within 5 % of the DFT of the same scans, one energy minimum per
-  strain path (near ε = 0), no energy minimum along the ideal-strength paths, relaxed edge
-  energies positive, unrelaxed edge energies within ``EDGE_TOLERANCE`` of DFT (when ribbons
-  are labelled), every short-range path physical, the unloaded slit passed.
+  sheet constants, strain paths, fracture section), reduced to gates by :func:`gates`:
+  lattice constant within 1 % and every 2D constant within 5 % of the DFT of the same
+  scans, one energy minimum per strain path (near ε = 0), no energy minimum along the
+  ideal-strength paths, relaxed edge energies positive, unrelaxed edge energies within
+  ``EDGE_TOLERANCE`` of DFT (when ribbons are labelled), every short-range path physical,
+  the unloaded slit passed.
 
 The choice (:func:`choose`): the lowest validation energy RMSE among the candidates that
 pass every gate; None when none does. Each candidate's potential is kept under
