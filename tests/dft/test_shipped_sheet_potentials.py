@@ -90,8 +90,6 @@ PAIRS = [
     # C_L16f + the close-contact set (repulsive short range); its zigzag faces fuse
     # (potentials/data/README.md; test_carbon_mtp_ship.py has it in the crack body)
     Shipped("carbon/mtp_C_L16g.toml", "graphene", faces=("armchair",)),
-    # (a C-B-N potential adds one pair per material; its report part is
-    # report["materials"][material]: Loaded.part)
 ]
 #: {config: optimiser steps replayed}: one retraining per potential
 CONFIGS = {p.config: p.replay for p in PAIRS}
@@ -137,10 +135,8 @@ class Loaded:
         return self.cfg["_dir"] / f"{self.cfg['name']}.mtp"
 
     def part(self, material: str) -> dict:
-        """The report's part for ``material``: report["materials"][material] (several
-        sheet materials) or the report itself (one)."""
-        if "materials" in self.report:
-            return self.report["materials"][material]
+        """The report's part for ``material``: the report itself (every shipped potential
+        holds one sheet material; a C-B-N one would have report["materials"][material])."""
         assert self.report.get("material", material) == material
         return self.report
 
