@@ -113,13 +113,20 @@ def stripe_stability(potential, a: float, seed: int = 0) -> dict:
     return {"a": a, "n_atoms": len(stripe), "rattle_A": RATTLE, **measure_stripe(stripe, x)}
 
 
+def check_lattice_constant(materials: dict) -> float | None:
+    """The a (Å) the stability check runs at: the larger of the potential's own sheet
+    lattice constants in ``materials`` (a ship report's {material: part}); None when no
+    part has one (no energy minimum)."""
+    return max((p["sheet"]["potential"]["a"] for p in materials.values()
+                if p["sheet"]["potential"]["a"]), default=None)
+
+
 def interface_report(frames: list, calc, mtp_file, species: list[str], test_ids,
                      a: float | None = None) -> dict | None:
     """{"entries": :func:`entry_table`, "stability": :func:`stripe_stability` with the
     potential ``mtp_file`` of ``species`` in LAMMPS at ``a`` (Å; default the labelled
     stripes' :func:`stripe_lattice_constant`)}; None when ``frames`` hold no interface
-    entry. The report passes the larger of the potential's graphene and h-BN lattice
-    constants, so that neither part is compressed: at the stripes' common a (between the
+    entry. The report passes :func:`check_lattice_constant`, so that neither part is compressed: at the stripes' common a (between the
     two) h-BN is compressed by 0.9 % along the 20 Å period, and a correct potential may
     buckle it (BNC.tersoff does at 1.7 %)."""
     if not interface_frames(frames):

@@ -398,7 +398,7 @@ def write_report(config_path: str | Path, training: dict) -> dict:
     from mdfe.potentials.mtp.calculator import MTPCalculator
     from mdfe.potentials.mtp.metrics import error_table, parity_plot
     from mdfe.potentials.mtp.mtp_file import read_mtp
-    from .interface_props import interface_report
+    from .interface_props import check_lattice_constant, interface_report
     from .ship_markdown import markdown
     cfg = load_config(config_path)
     out, name, species = cfg["_dir"], cfg["name"], cfg["species"]
@@ -417,14 +417,12 @@ def write_report(config_path: str | Path, training: dict) -> dict:
     else:
         per_material = {"materials": materials}
     test_ids = [f.info["config_id"] for f in test_set]
-    sheet_a = [p["sheet"]["potential"]["a"] for p in materials.values()
-               if p["sheet"]["potential"]["a"]]   # Å, the potential's own (None: no minimum)
     report = {"name": name, "config": Path(config_path).name, "note": cfg["note"],
               "n_train": len(train_set), "n_test": len(test_set), **training,
               "errors": {k: error_table(v) for k, v in rows.items()},
               **per_material,
               "interface": interface_report(frames, calc, out / f"{name}.mtp", species,
-                                            test_ids, a=max(sheet_a, default=None)),
+                                            test_ids, a=check_lattice_constant(materials)),
               "test_config_ids": test_ids}
     (out / f"{name}.report.json").write_text(json.dumps(report, indent=1, default=_plain))
     (out / f"{name}.report.md").write_text(markdown(name, report))

@@ -21,7 +21,10 @@ from the untrained template and scored:
   scans, one energy minimum per strain path (near ε = 0), no energy minimum along the
   ideal-strength paths, relaxed edge energies positive, unrelaxed edge energies within
   ``EDGE_TOLERANCE`` of DFT (when ribbons are labelled), every short-range path physical,
-  the unloaded slit passed.
+  the unloaded slit passed;
+- with C|BN interface entries in the fit set, the LAMMPS stripe stability check
+  (:func:`.interface_props.stripe_stability`, as the report runs it: at the larger of
+  the potential's sheet lattice constants) as the gate "interface: stripe".
 
 The choice (:func:`choose`): the lowest validation energy RMSE among the candidates that
 pass every gate; None when none does. Each candidate's potential is kept under
@@ -114,10 +117,28 @@ def score(cfg: dict, fit_set: list, val_set: list, mtp_file: Path) -> dict:
     val = error_table(ship._predict(model, cfg["species"], val_set))
     materials = {m: ship.material_report(fit_set, calc, a0, m, mtp_file, cfg["species"],
                                          cfg["fracture"]) for m, a0 in cfg["_a0"].items()}
-    return {"validation": val, "materials": materials,
-            "gates": {f"{m}: {g}": ok for m, part in materials.items()
-                      for g, ok in gates(part["sheet"], part["strain_paths"],
-                                         part["fracture"]).items()}}
+    out = {"validation": val, "materials": materials,
+           "gates": {f"{m}: {g}": ok for m, part in materials.items()
+                     for g, ok in gates(part["sheet"], part["strain_paths"],
+                                        part["fracture"]).items()}}
+    stripe = _stripe(fit_set, mtp_file, cfg["species"], materials)
+    if stripe is not None:
+        out["stripe"] = stripe
+        out["gates"]["interface: stripe"] = stripe["passed"]
+    return out
+
+
+def _stripe(fit_set: list, mtp_file: Path, species: list[str], materials: dict) -> dict | None:
+    """The stripe stability check of the report (:func:`.interface_props.stripe_stability`
+    at the larger of the potential's sheet lattice constants; with none, the stripes' own
+    a) when ``fit_set`` holds interface entries; else None."""
+    from mdfe.potentials.lammps_potential import LammpsPotential
+    from .interface_props import (check_lattice_constant, interface_frames,
+                                  stripe_lattice_constant, stripe_stability)
+    if not interface_frames(fit_set):
+        return None
+    a = check_lattice_constant(materials) or stripe_lattice_constant(fit_set)
+    return stripe_stability(LammpsPotential.mtp(mtp_file, species), a)
 
 
 def choose(results: list[dict]) -> int | None:
@@ -145,6 +166,8 @@ def summary_line(r: dict) -> str:
             text += " relaxed " + "/".join(f"{fr['lammps'][f'gamma_{k}_relaxed']:.3f}"
                                            for k in ("zigzag", "armchair"))
         parts.append(text)
+    if "stripe" in r:
+        parts.append(f"stripe z spread {r['stripe']['z_spread_A']:.2f} Å")
     failed = [g for g, ok in r["gates"].items() if not ok]
     return (f"{r['label']:<28} val E {1e3 * v['energy_per_atom']['RMSE']:6.2f} meV/atom, "
             f"F {v['forces']['RMSE']:.3f} eV/Å; {'; '.join(parts)}; "

@@ -110,6 +110,25 @@ def sheet_set(a: float, symbols: tuple[str, str], counts: dict[str, int], seed: 
     return scans_out + [at for cell in order for at in random_out.get(cell, [])]
 
 
+def high_strain_set(a: float, symbols: tuple[str, str], name: str, count: int, seed: int,
+                    strain: tuple[float, float] = (0.25, 0.38),
+                    vacuum: float = 14.0) -> list[Atoms]:
+    """8-atom cells stretched past the sheet sets' 25 % (the far side of the ideal-strength
+    peak): ε uniform in ``strain`` alternately along x (zigzag; config_type
+    ``{name}_uniaxial_x``) and y (armchair; ``{name}_uniaxial_y``), the lateral strain
+    uniform in −8 … 0 %, rattled by 0.02–0.05 Å."""
+    rng = np.random.default_rng(seed)
+    base = honeycomb(a, symbols, "8", vacuum)
+    out = []
+    for n in range(count):
+        along, lateral = rng.uniform(*strain), rng.uniform(-0.08, 0.0)
+        exx, eyy = (along, lateral) if n % 2 == 0 else (lateral, along)
+        at = rattled(deformed(base, exx, eyy, 0.0), rng.uniform(0.02, 0.05), rng)
+        at.info["config_type"] = f"{name}_uniaxial_{'xy'[n % 2]}"
+        out.append(at)
+    return out
+
+
 def _rectangular(a: float, symbols: tuple[str, str], vacuum: float) -> Atoms:
     """The 4-atom rectangular cell a × √3 a (zigzag along x)."""
     base = honeycomb(a, symbols, "8", vacuum)[:4]

@@ -11,7 +11,8 @@ from mdfe.potentials.dft.settings import (DEFAULT_SETTINGS, SettingsError, kpoin
                                           load_settings, vacuum_axes)
 from mdfe.potentials.dft.store import config_id
 from mdfe.potentials.dft.structures import (armchair_ribbon, close_contact_set, deformed,
-                                            face_contact_set, honeycomb, sheet_set,
+                                            face_contact_set, high_strain_set, honeycomb,
+                                            sheet_set,
                                             zigzag_interface_set, zigzag_ribbon)
 
 A = 2.467
@@ -105,6 +106,19 @@ def test_sheet_set_spans_compression_to_beyond_fracture():
     # the order does not change the configurations
     other = sheet_set(A, ("C", "C"), {"2": 20, "8": 40}, seed=3, order=("2", "8"))
     assert sorted(config_id(f) for f in other) == sorted(config_id(f) for f in frames)
+
+
+def test_high_strain_cells_stretch_past_the_sheet_sets_alternating_axes():
+    """Cell vectors measure the drawn strain (the 8-atom cell is 2a x sqrt(3)a): along x
+    for even entries, y for odd, 25-38 %; lateral -8 ... 0 %; rattles 0.02-0.05 Å."""
+    frames = high_strain_set(2.512, ("B", "N"), "h", 6, seed=1)
+    for n, at in enumerate(frames):
+        stretch = at.cell.lengths()[:2] / np.array([2 * 2.512, 2.512 * np.sqrt(3)]) - 1
+        np.testing.assert_allclose(stretch, at.info["strain"][:2], atol=1e-12)
+        along, lateral = (stretch if n % 2 == 0 else stretch[::-1])
+        assert 0.25 <= along <= 0.38 and -0.08 <= lateral <= 0.0
+        assert at.info["config_type"] == f"h_uniaxial_{'xy'[n % 2]}"
+        assert 0.02 <= at.info["rattle"] <= 0.05 and len(at) == 8
 
 
 def test_committed_inputs_are_regenerated_exactly(tmp_path):

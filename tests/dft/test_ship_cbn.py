@@ -194,6 +194,30 @@ def test_two_material_fit_reports_each_material_from_its_own_scans(cbn_data, ter
         report["materials"].keys()
 
 
+def test_validation_gates_the_stripe_with_interface_entries_only(cbn_data, tmp_path):
+    """ship_validate on C|BN data: the candidate's stripe stability check is the report's
+    (:func:`stripe_stability` of its potential at the larger of its two sheet a, run here
+    again) and is the gate "interface: stripe"; on the same data without the stripes there
+    is no such gate."""
+    from mdfe.potentials.dft.ship_validate import validate
+    root, n = cbn_data
+    (root / "cfg" / "v.toml").write_text(_config(root, n, A0))
+    doc = validate(root / "cfg" / "v.toml", [{"label": "x"}], tmp_path / "v.json", 0.25, 0)
+    r, = doc["results"]
+    sheet_a = [part["sheet"]["potential"]["a"] for part in r["materials"].values()]
+    a = max((x for x in sheet_a if x), default=A_CBN)   # no minimum: the stripes' own a
+    again = stripe_stability(LammpsPotential.mtp(r["mtp"], SPECIES), a)
+    assert r["stripe"]["a"] == a
+    for key in ("z_spread_A", "max_displacement_A"):
+        assert r["stripe"][key] == pytest.approx(again[key], rel=1e-9, abs=1e-12)
+    assert r["gates"]["interface: stripe"] is again["passed"]
+    n_sheets = n - 3                              # the stripes are the file's last 3
+    (root / "cfg" / "w.toml").write_text(_config(root, n_sheets, A0))
+    doc = validate(root / "cfg" / "w.toml", [{"label": "x"}], tmp_path / "w.json", 0.25, 0)
+    assert "stripe" not in doc["results"][0]
+    assert not any(g.startswith("interface") for g in doc["results"][0]["gates"])
+
+
 def _rattled_cell(symbols_of: str, rng) -> Atoms:
     from mdfe.potentials.properties.unit_cells import hexagonal_rectangular
     unit = hexagonal_rectangular(symbols_of, 2.48, "zigzag", 20.0).repeat(2, 2)
