@@ -16,8 +16,8 @@ from pathlib import Path
 
 import ase.io
 
-from .structures import (close_contact_set, deformed, edge_set, face_contact_set,
-                         high_strain_set, honeycomb, second_neighbour_set, sheet_set,
+from .structures import (bent_set, close_contact_set, deformed, edge_set,
+                         face_contact_set, high_strain_set, honeycomb, second_neighbour_set, sheet_set,
                          zigzag_interface_set)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -75,6 +75,10 @@ def _hbn_close_second():
 
 def _hbn_high_strain():
     return high_strain_set(A_HBN, ("B", "N"), "hbn", 12, seed=17)
+
+
+def _bent():
+    return bent_set({"graphene": A_GRAPHENE, "hBN": A_HBN}, A_CBN)
 
 
 def _cbn_interface():
@@ -154,6 +158,10 @@ SETS = (
     # ~26 %) and is flat from 27 %, past the bulk set's 25 %
     DataSet("hbn_high_strain", "bn/hbn_high_strain.inputs.extxyz",
             "bn/hbn_high_strain.extxyz", _hbn_high_strain),
+    # bending probe: 16-atom graphene, h-BN and C|BN stripe cells corrugated across y by
+    # 0.4 / 0.8 Å (and the flat sheets): every other set is flat up to its rattle, and a
+    # C-B-N fit (CBN_try_all) buckles the stripe at the stripes' a by 1.6 Å out of plane
+    DataSet("bent", "cbn/bent.inputs.extxyz", "cbn/bent.extxyz", _bent),
 )
 
 

@@ -299,6 +299,49 @@ def zigzag_interface_set(a: float, count: int, seed: int, rows: int = 4,
     return out
 
 
+def corrugated(atoms: Atoms, amplitude: float, phase: float = 0.0) -> Atoms:
+    """``atoms`` (a sheet in the xy plane) bent by z += A cos(2π y / L_y + phase), L_y the
+    cell's y period (Å): one cylindrical wave across y, its curvature A (2π/L_y)² at the
+    crests (1/Å). ``info["corrugation"]`` = A (Å), ``info["phase"]`` (rad)."""
+    out = atoms.copy()
+    k = 2.0 * np.pi / atoms.cell[1, 1]
+    out.positions[:, 2] += amplitude * np.cos(k * out.positions[:, 1] + phase)
+    out.info.update(corrugation=amplitude, phase=phase, rattle=0.0,
+                    strain=np.zeros(3))
+    return out
+
+
+def bent_set(a_sheets: dict[str, float], a_stripe: float, amplitudes=(0.4, 0.8),
+             rows: int = 4, vacuum: float = 14.0) -> list[Atoms]:
+    """The bending probe: the 16-atom rectangular cells (a × 4√3 a, ``rows`` = 4) of
+    graphene and h-BN at their own lattice constant (``a_sheets`` {"graphene": Å, "hBN":
+    Å}), flat and :func:`corrugated` by each of ``amplitudes`` (Å; with L_y = 17.1 Å the
+    curvature at the crests is 0.054 / 0.108 1/Å), config_type ``graphene_bent`` /
+    ``hbn_bent``; and the C|BN stripe with the literature interface
+    (:func:`zigzag_interface_set`, ``cross_bonds`` 1) at ``a_stripe``, corrugated by each
+    amplitude with a crest at the C–B interface and (phase π/2) on the slope across it,
+    config_type ``cbn_zigzag1_bent`` (spin-polarised as the stripes). Unstrained,
+    unrattled: E(A) − E(0) is the bending energy."""
+    out = []
+    for name, symbols in (("graphene", ("C", "C")), ("hbn", ("B", "N"))):
+        base = _rectangular(a_sheets["graphene" if name == "graphene" else "hBN"], symbols,
+                            vacuum).repeat((1, rows, 1))
+        for amp in (0.0,) + tuple(amplitudes):
+            at = corrugated(base, amp)
+            at.info["config_type"] = f"{name}_bent"
+            out.append(at)
+    stripe = zigzag_interface_set(a_stripe, 1, seed=0, rows=rows, vacuum=vacuum,
+                                  cross_bonds=1)[0]
+    k = 2.0 * np.pi / stripe.cell[1, 1]
+    y_cb = stripe.positions[stripe.get_chemical_symbols().index("B"), 1]   # first B row
+    for phase in (-k * y_cb, -k * y_cb + np.pi / 2):
+        for amp in amplitudes:
+            at = corrugated(stripe, amp, float(np.mod(phase, 2 * np.pi)))
+            at.info.update(config_type="cbn_zigzag1_bent", spin=True)
+            out.append(at)
+    return out
+
+
 def face_contact_set(a: float, symbols: tuple[str, str], gaps_aligned, gaps_shifted,
                      seed: int, rattle: float = 0.02) -> list[Atoms]:
     """Two bare zigzag faces facing each other across a slit of width ``gap`` Å (the

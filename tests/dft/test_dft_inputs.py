@@ -10,7 +10,8 @@ from ase.neighborlist import neighbor_list
 from mdfe.potentials.dft.settings import (DEFAULT_SETTINGS, SettingsError, kpoint_grid,
                                           load_settings, vacuum_axes)
 from mdfe.potentials.dft.store import config_id
-from mdfe.potentials.dft.structures import (armchair_ribbon, close_contact_set, deformed,
+from mdfe.potentials.dft.structures import (armchair_ribbon, bent_set, close_contact_set,
+                                            deformed,
                                             face_contact_set, high_strain_set, honeycomb,
                                             sheet_set,
                                             zigzag_interface_set, zigzag_ribbon)
@@ -119,6 +120,27 @@ def test_high_strain_cells_stretch_past_the_sheet_sets_alternating_axes():
         assert 0.25 <= along <= 0.38 and -0.08 <= lateral <= 0.0
         assert at.info["config_type"] == f"h_uniaxial_{'xy'[n % 2]}"
         assert 0.02 <= at.info["rattle"] <= 0.05 and len(at) == 8
+
+
+def test_bent_cells_are_one_cosine_wave_across_y_with_the_stripe_crest_at_c_b():
+    """Each sheet: flat, then z = z0 + A cos(2π y/L_y) exactly (bond lengths of the flat
+    cell otherwise); the stripes: the B atom bonded across to C at the crest (+A) for the
+    first phase and on the slope (0) for the second."""
+    frames = bent_set({"graphene": 2.467, "hBN": 2.512}, 2.4895, amplitudes=(0.4, 0.8))
+    kinds = [f.info["config_type"] for f in frames]
+    assert kinds == ["graphene_bent"] * 3 + ["hbn_bent"] * 3 + ["cbn_zigzag1_bent"] * 4
+    for f in frames:
+        amp, ly = f.info["corrugation"], f.cell[1, 1]
+        wave = amp * np.cos(2 * np.pi * f.positions[:, 1] / ly + f.info["phase"])
+        np.testing.assert_allclose(f.positions[:, 2] - wave, 7.0, atol=1e-12)
+        assert len(f) == 16 and f.info["rattle"] == 0.0 and not f.info["strain"].any()
+    assert [f.info["corrugation"] for f in frames[:6]] == [0.0, 0.4, 0.8] * 2
+    for n, f in enumerate(frames[6:]):
+        i, j = neighbor_list("ij", f, 1.7)
+        b = {a for a, c in zip(i, j) if f[a].symbol == "B" and f[c].symbol == "C"}
+        assert len(b) == 1 and f.get_initial_magnetic_moments().any()
+        expected = f.info["corrugation"] if n < 2 else 0.0
+        assert f.positions[b.pop(), 2] - 7.0 == pytest.approx(expected, abs=1e-12)
 
 
 def test_committed_inputs_are_regenerated_exactly(tmp_path):
