@@ -162,6 +162,12 @@ SETS = (
     # 0.4 / 0.8 Å (and the flat sheets): every other set is flat up to its rattle, and a
     # C-B-N fit (CBN_try_all) buckles the stripe at the stripes' a by 1.6 Å out of plane
     DataSet("bent", "cbn/bent.inputs.extxyz", "cbn/bent.extxyz", _bent),
+    # active learning round 3 (h-BN crack tips): 16-atom cut-outs around the worst-graded
+    # atoms of fully atomistic K ramps with BN_L20 (zigzag faces 1.00-1.35 K_G, armchair
+    # 1.00-1.25; first tip advance at 1.15 / 1.10), 4 picks of grade 9.0/3.4/3.1/2.4 (python
+    # -m mdfe.potentials.dft.cutouts, see potentials/data/README.md)
+    DataSet("hbn_crack_tip_al1", "bn/hbn_crack_tip_al1.inputs.extxyz",
+            "bn/hbn_crack_tip_al1.extxyz", None),
 )
 
 
