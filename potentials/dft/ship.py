@@ -34,7 +34,8 @@ configurations (:mod:`.sheet_constants`), the strain-path sanity check, the frac
 unloaded-slit face check) and the published PBE values for context. One material: these
 are top-level keys of the report (``material`` names it); several: ``report["materials"]
 = {material: {...}}``. Data with C|BN interface entries add the ``interface`` section
-(:mod:`.interface_props`).
+(:mod:`.interface_props`), data with corrugated cells the ``bending`` section
+(:mod:`.bending_props`).
 """
 from __future__ import annotations
 
@@ -398,6 +399,7 @@ def write_report(config_path: str | Path, training: dict) -> dict:
     from mdfe.potentials.mtp.calculator import MTPCalculator
     from mdfe.potentials.mtp.metrics import error_table, parity_plot
     from mdfe.potentials.mtp.mtp_file import read_mtp
+    from .bending_props import bending_table
     from .interface_props import check_lattice_constant, interface_report
     from .ship_markdown import markdown
     cfg = load_config(config_path)
@@ -423,6 +425,7 @@ def write_report(config_path: str | Path, training: dict) -> dict:
               **per_material,
               "interface": interface_report(frames, calc, out / f"{name}.mtp", species,
                                             test_ids, a=check_lattice_constant(materials)),
+              "bending": bending_table(frames, calc) or None,
               "test_config_ids": test_ids}
     (out / f"{name}.report.json").write_text(json.dumps(report, indent=1, default=_plain))
     (out / f"{name}.report.md").write_text(markdown(name, report))

@@ -1,7 +1,8 @@
 """The markdown of a ship report (the dict of :func:`mdfe.potentials.dft.ship.write_report`):
 the error table (all entries and per config_type), one section per sheet material (its
 sheet constants, strain paths, fracture checks, published values) and the C|BN interface
-section when the data hold interface entries."""
+section when the data hold interface entries, the bending section when they hold corrugated
+cells."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,6 +21,8 @@ def markdown(name: str, report: dict) -> str:
         lines += _material_lines(material, part)
     if report.get("interface"):
         lines += _interface_lines(report["interface"])
+    if report.get("bending"):
+        lines += _bending_lines(report["bending"])
     return "\n".join(lines) + "\n"
 
 
@@ -92,6 +95,21 @@ def _interface_lines(section: dict) -> list[str]:
     lines += ["", f"Largest displacement from the ideal stripe {st['max_displacement_A']:.3f} Å, "
               f"z spread {st['z_spread_A']:.3f} Å: "
               f"{'passed' if st['passed'] else '**not passed**'}."]
+    return lines
+
+
+def _bending_lines(rows: list[dict]) -> list[str]:
+    """The bending section (:func:`.bending_props.bending_table`)."""
+    lines = ["", "## Bending", "",
+             "Corrugated cells z = A cos(2πy/L_y + φ) (atoms moved in z only) against the flat "
+             "cell: E(A) − E(flat), DFT vs potential on the same geometry:", "",
+             "| config_id | config_type | A (Å) | φ (rad) | curvature (1/Å) | DFT (meV/atom) | "
+             "potential (meV/atom) | potential / DFT |", "|---" * 8 + "|"]
+    for r in rows:
+        lines.append(f"| {r['config_id']} | {r['config_type']} | {r['amplitude_A']:.2f} | "
+                     f"{r['phase']:.2f} | {r['curvature_per_A']:.3f} | "
+                     f"{r['energy_dft_meV_per_atom']:.2f} | "
+                     f"{r['energy_potential_meV_per_atom']:.2f} | {r['ratio']:.2f} |")
     return lines
 
 

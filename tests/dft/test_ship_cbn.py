@@ -218,6 +218,50 @@ def test_validation_gates_the_stripe_with_interface_entries_only(cbn_data, tmp_p
     assert not any(g.startswith("interface") for g in doc["results"][0]["gates"])
 
 
+def test_bending_table_pairs_each_corrugated_cell_with_its_flat_cell(tersoff):
+    """bending_props on BNC.tersoff labels of the bent set plus the flat stripe: one row
+    per corrugated cell, E(A) − E(flat) per atom of the labels and of another calculator
+    (a seeded random 3-species MTP) computed here directly; the Tersoff energy grows as
+    αA² + βA⁴ (bending, and the stretch of the longer arc; α, β > 0): A 0.4 → 0.8 Å
+    multiplies it by 4 … 16 (measured 11.6 for graphene); a corrugated cell without
+    its flat cell is an error naming it."""
+    from mdfe.potentials.dft.bending_props import bending_table
+    from mdfe.potentials.dft.structures import bent_set
+    from mdfe.potentials.mtp.calculator import MTPCalculator
+    from mdfe.potentials.mtp.model import untrained
+    _, calc, _ = tersoff
+    frames = relabel(bent_set({"graphene": 2.47, "hBN": 2.51}, A_CBN)
+                     + zigzag_interface_set(A_CBN, 1, seed=0, cross_bonds=1), calc)
+    for i, f in enumerate(frames):
+        f.info["config_id"] = f"b{i}"
+    other = MTPCalculator(untrained(8, 3, 0.9, 4.0, 6).randomized(seed=3), SPECIES)
+    rows = bending_table(frames, other)
+    bent = [f for f in frames if f.info.get("corrugation", 0) > 0]
+    flat = {"graphene_bent": frames[0], "hbn_bent": frames[3],
+            "cbn_zigzag1_bent": frames[-1]}
+    assert [r["config_id"] for r in rows] == [f.info["config_id"] for f in bent]
+    for r, f in zip(rows, bent):
+        ref = flat[f.info["config_type"]]
+        e = []
+        for at in (f, ref):
+            c = at.copy()
+            c.calc = other
+            e.append(c.get_potential_energy())
+        assert r["energy_potential_meV_per_atom"] == pytest.approx(
+            1e3 * (e[0] - e[1]) / 16, rel=1e-12)
+        assert r["energy_dft_meV_per_atom"] == pytest.approx(
+            1e3 * (f.get_potential_energy() - ref.get_potential_energy()) / 16, rel=1e-12)
+    for kind in ("graphene_bent", "hbn_bent"):
+        e04, e08 = (r["energy_dft_meV_per_atom"] for r in rows if r["config_type"] == kind)
+        assert 0 < e04 and 4.0 < e08 / e04 < 16.0, (kind, e04, e08)
+    from mdfe.potentials.dft.ship_markdown import _bending_lines
+    text = "\n".join(_bending_lines(rows))
+    assert "## Bending" in text and text.count("| b") == len(rows) == 8
+    with pytest.raises(ValueError, match=r"corrugated entry b\d+ \(cbn_zigzag1_bent\): no "
+                                         r"flat reference"):
+        bending_table(frames[:-1], other)
+
+
 def _rattled_cell(symbols_of: str, rng) -> Atoms:
     from mdfe.potentials.properties.unit_cells import hexagonal_rectangular
     unit = hexagonal_rectangular(symbols_of, 2.48, "zigzag", 20.0).repeat(2, 2)

@@ -135,9 +135,11 @@ class Loaded:
         return self.cfg["_dir"] / f"{self.cfg['name']}.mtp"
 
     def part(self, material: str) -> dict:
-        """The report's part for ``material``: the report itself (every shipped potential
-        holds one sheet material; a C-B-N one would have report["materials"][material])."""
-        assert self.report.get("material", material) == material
+        """The report's part for ``material``: report["materials"][material] for a
+        potential of two sheet materials, else the report itself."""
+        if "materials" in self.report:
+            return self.report["materials"][material]
+        assert self.report["material"] == material
         return self.report
 
     def splits(self) -> tuple[list, list]:
