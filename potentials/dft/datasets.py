@@ -160,7 +160,7 @@ SETS = (
             "bn/hbn_high_strain.extxyz", _hbn_high_strain),
     # bending probe: 16-atom graphene, h-BN and C|BN stripe cells corrugated across y by
     # 0.4 / 0.8 Å (and the flat sheets): every other set is flat up to its rattle, and a
-    # C-B-N fit (CBN_try_all) buckles the stripe at the stripes' a by 1.6 Å out of plane
+    # C-B-N fit without it buckles the stripe at the stripes' a by 1.6 Å out of plane
     DataSet("bent", "cbn/bent.inputs.extxyz", "cbn/bent.extxyz", _bent),
     # active learning round 3 (h-BN crack tips): 16-atom cut-outs around the worst-graded
     # atoms of fully atomistic K ramps with BN_L20 (zigzag faces 1.00-1.35 K_G, armchair

@@ -1,5 +1,5 @@
-"""The shipped sheet MTPs (potentials/data: h-BN and carbon; a C-B-N one would add a pair
-per material), per (ship config, sheet material): what each report claims, recomputed in
+"""The shipped sheet MTPs (potentials/data: h-BN, carbon and C-B-N, one pair per material
+of each), per (ship config, sheet material): what each report claims, recomputed in
 LAMMPS on the DFT data.
 
 The reports were made with the Python evaluator (motep's cext engine behind
@@ -90,7 +90,17 @@ PAIRS = [
     # C_L16f + the close-contact set (repulsive short range); its zigzag faces fuse
     # (potentials/data/README.md; test_carbon_mtp_ship.py has it in the crack body)
     Shipped("carbon/mtp_C_L16g.toml", "graphene", faces=("armchair",)),
+    # the graphene|h-BN heterostructure's: both materials from one 3-species potential
+    # (types C B N in LAMMPS); 5 replayed steps (2.8 s each, 407 entries)
+    Shipped("cbn/mtp_CBN_L20.toml", "graphene", replay=5),
+    Shipped("cbn/mtp_CBN_L20.toml", "hBN", replay=5),
 ]
+#: the ship configs of C–B–N potentials (the interface and bending sections)
+INTERFACE = ["cbn/mtp_CBN_L20.toml"]
+#: allowed potential / DFT ratio of the bending energies E(A) − E(flat) of the corrugated
+#: cells (cbn/bent): every potential trained without them was 1.3–4× too stiff (C_L16f
+#: 4.0× at A = 0.4 Å); CBN_L20, trained with them: 1.01–1.31
+BENDING_RATIO = (2 / 3, 1.5)
 #: {config: optimiser steps replayed}: one retraining per potential
 CONFIGS = {p.config: p.replay for p in PAIRS}
 assert all(CONFIGS[p.config] == p.replay for p in PAIRS), "one replay per config"
@@ -99,9 +109,10 @@ FRACTURE = [p for p in PAIRS if p.fracture]
 #: pytest.approx tolerances of LAMMPS' test errors vs the report's (Python evaluator's):
 #: measured, energy and force errors agree to 1e-12 (relative); LAMMPS' stress components
 #: differ from the Python evaluator's by up to 6.2e-6 GPa (BN_L20; at up to 82 GPa), so
-#: the stress MAE / RMSE (GPa) may move by that much
+#: the stress MAE / RMSE (GPa) may move by that much, and by ~3e-6 relative where the
+#: stresses are larger (CBN_L20's compressed h-BN cells: RMSE 3.56943 vs 3.56942 GPa)
 EVALUATORS = {"energy_per_atom": {"rel": 1e-9}, "forces": {"rel": 1e-9},
-              "stress": {"rel": 0.0, "abs": 1e-5}}
+              "stress": {"rel": 1e-5, "abs": 1e-5}}
 #: The bars (:mod:`.ship_validate`, issue #8): a within A_TOLERANCE, each C_ij within
 #: C_TOLERANCE of the DFT of the same scans; the labelled ribbons' edge energies within
 #: EDGE_TOLERANCE — the potential's test energy RMSE (C_L16f: 20 meV/atom) moves
@@ -139,7 +150,7 @@ class Loaded:
         potential of two sheet materials, else the report itself."""
         if "materials" in self.report:
             return self.report["materials"][material]
-        assert self.report["material"] == material
+        assert self.report.get("material", material) == material
         return self.report
 
     def splits(self) -> tuple[list, list]:
@@ -260,9 +271,11 @@ def test_relaxed_wide_ribbon_edges_are_positive_and_match_report(shipped, pair):
     fracture = loaded.part(pair.material)["fracture"]
     lmp = fracture["lammps"]
     for kind in pair.faces:
-        g = edge_energy(loaded.potential, pair.material, lmp["a"], kind, rows=6, repeats=1)
+        g = edge_energy(loaded.potential, pair.material, lmp["a"], kind, rows=6, repeats=2)
         # relaxation lowers the edge energy below the unrelaxed DFT-geometry value,
-        # and a 6-row ribbon is the 10-row one of the report to a few meV/Å
+        # and a 6-row ribbon is the 10-row one of the report to a few meV/Å; 2 periods
+        # along the edge, as the report: CBN_L20's graphene armchair edge relaxes with
+        # period 2 (0.963 eV/Å; 0.999 held to period 1)
         assert 0.0 < g < fracture["edges_dft"][kind], kind
         assert g == pytest.approx(lmp[f"gamma_{kind}_relaxed"], abs=0.01), kind
 
@@ -319,6 +332,34 @@ def test_uniaxial_stress_curve_starts_with_youngs_modulus_from_lammps(shipped, p
         slope = (r["stress_N_per_m"][1] - r["stress_N_per_m"][0]) / 0.002
         assert slope == pytest.approx(young, rel=0.02), direction
         assert r["transverse_strain"][1] < 0          # Poisson contraction
+
+
+@pytest.mark.parametrize("config", INTERFACE, ids=lambda c: Path(c).stem[4:])
+def test_interface_stripe_and_bending_in_lammps(shipped, config):
+    """A C–B–N potential's interface section in LAMMPS: the labelled stripes' energies are
+    the report's; the 128-atom stripe, rattled and relaxed at the report's a, stays flat
+    with its interface bonds intact (:func:`.interface_props.stripe_stability`); and the
+    bending energies of the corrugated cells are the report's and within
+    :data:`BENDING_RATIO` of DFT."""
+    from mdfe.potentials.dft.bending_props import bending_table
+    from mdfe.potentials.dft.interface_props import interface_frames, stripe_stability
+    loaded = shipped(config)
+    section = loaded.report["interface"]
+    stripes = relabel(interface_frames(loaded.entries), loaded.calc)
+    assert [r["config_id"] for r in section["entries"]] == \
+        [f.info["config_id"] for f in stripes]
+    for r, f in zip(section["entries"], stripes):
+        assert f.get_potential_energy() / len(f) == pytest.approx(
+            r["energy_per_atom_potential"], rel=1e-9)
+    st = stripe_stability(loaded.potential, section["stability"]["a"])
+    assert st["passed"] and st["z_spread_A"] == pytest.approx(
+        section["stability"]["z_spread_A"], abs=1e-6)
+    rows = bending_table(loaded.entries, loaded.calc)
+    assert len(rows) == len(loaded.report["bending"]) > 0
+    for r, want in zip(rows, loaded.report["bending"]):
+        assert r["energy_potential_meV_per_atom"] == pytest.approx(
+            want["energy_potential_meV_per_atom"], rel=1e-6)
+        assert BENDING_RATIO[0] <= r["ratio"] <= BENDING_RATIO[1], r
 
 
 @pytest.mark.parametrize("config", list(CONFIGS), ids=lambda c: Path(c).stem[4:])
