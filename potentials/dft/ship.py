@@ -72,7 +72,10 @@ _OPTIONAL = {"pulay_zz": False,   # subtract the flat sheet's σzz (see :func:`p
 def load_config(path: str | Path) -> dict:
     """Read and check a training config; errors name the file and the key."""
     path = Path(path)
-    cfg = tomllib.loads(path.read_text())
+    try:
+        cfg = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{path}: not valid TOML: {err}") from None
     missing, unknown = sorted(_KEYS - set(cfg)), sorted(set(cfg) - _KEYS - set(_OPTIONAL))
     if missing or unknown:
         raise ValueError(f"{path}: missing keys {missing}, unknown keys {unknown}; "

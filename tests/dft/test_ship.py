@@ -23,6 +23,9 @@ def emt_data(tmp_path):
 
 def test_config_errors_name_file_and_key(emt_data):
     d, n = emt_data
+    (d / "c.toml").write_text(CONFIG.format(n=n).replace('"d.extxyz"', 'd.extxyz"'))
+    with pytest.raises(ValueError, match=r"c\.toml: not valid TOML: .*\(at line \d+, column"):
+        load_config(d / "c.toml")
     (d / "c.toml").write_text(CONFIG.format(n=n).replace('"d.extxyz"', '"x.extxyz"'))
     with pytest.raises(ValueError, match=r"c\.toml: \[data\] file x\.extxyz does not exist"):
         load_config(d / "c.toml")
