@@ -5,7 +5,11 @@ min_dist, max_dist — and :class:`TrainSettings` fields) is trained on k−1 fo
 scored on the held-out fold; the score is the training loss's own combination of errors,
 w_E·RMSE(E/N)² + w_F·RMSE(F)² (eV², eV²/Å² weighted), averaged over folds. Scores of
 candidates with different loss weights are not comparable, so each result also carries the
-fold-averaged held-out MAEs (energy per atom eV/atom, force components eV/Å) to rank by.
+fold-averaged held-out MAEs (energy per atom eV/atom, force components eV/Å) to rank by,
+and the held-out errors pooled over the folds (every image is held out once) over all
+images and per group (``info["group"]``: mlearn's Surface, Vacancy, ...;
+:func:`~mdfe.potentials.mtp.metrics.error_table`): a group of a few configurations (mlearn's
+surfaces) has ~1 per fold, too few for a per-fold mean.
 With ``start`` (a trained potential) every fold starts from it instead of an untrained
 template (a warm start: cheap proxies for weight choices, e.g. ``max_iter=0`` with
 ``linear_solve`` re-solves only the linear coefficients). A start potential fitted to all of
@@ -47,7 +51,8 @@ def cross_validate(images: list[Atoms], candidates: list[dict], species: list[in
     """Scores of ``candidates`` (list of dicts, see module docstring), best first.
 
     Returns [{"candidate": dict, "score": float, "fold_scores": [...],
-    "mae": {"energy_per_atom": eV/atom, "forces": eV/Å}}, ...] (MAEs averaged over folds).
+    "mae": {"energy_per_atom": eV/atom, "forces": eV/Å}, "held_out": error_table of the
+    pooled held-out predictions}, ...] (MAEs averaged over folds).
     """
     if folds < 2 or folds > len(images):
         raise ValueError(f"folds must be in [2, {len(images)}], got {folds}")
@@ -62,14 +67,16 @@ def cross_validate(images: list[Atoms], candidates: list[dict], species: list[in
         if start is not None and model_args:
             raise ValueError(f"candidate {cand}: model keys {sorted(model_args)} cannot "
                              "change a start potential")
-        scores, mae_e, mae_f = [], [], []
+        scores, mae_e, mae_f, pooled = [], [], [], []
         for k in range(folds):
             fit = [images[i] for j, p in enumerate(parts) if j != k for i in p]
             held = [images[i] for i in parts[k]]
             template = start if start is not None else untrained(
                 **{"species_count": len(species), **model_args})
             model = train(template, fit, species=species, settings=settings, comm=comm).model
-            t = error_table(predict(MTPCalculator(model, species), held))["all"]
+            rows = predict(MTPCalculator(model, species), held)
+            pooled += rows
+            t = error_table(rows)["all"]
             scores.append(settings.energy_weight * t["energy_per_atom"]["RMSE"] ** 2
                           + settings.forces_weight * (t["forces"]["RMSE"] or 0.0) ** 2)
             mae_e.append(t["energy_per_atom"]["MAE"])
@@ -77,5 +84,6 @@ def cross_validate(images: list[Atoms], candidates: list[dict], species: list[in
         out.append({"candidate": cand, "score": float(np.mean(scores)),
                     "fold_scores": [float(s) for s in scores],
                     "mae": {"energy_per_atom": float(np.mean(mae_e)),
-                            "forces": float(np.mean(mae_f))}})
+                            "forces": float(np.mean(mae_f))},
+                    "held_out": error_table(pooled)})
     return sorted(out, key=lambda r: r["score"])

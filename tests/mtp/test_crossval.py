@@ -58,6 +58,36 @@ def test_scores_are_held_out_errors_and_ranked(mlearn_dir):
     assert lvl8["score"] == pytest.approx(np.mean(lvl8["fold_scores"]))
 
 
+def test_held_out_errors_are_pooled_over_folds_per_group(mlearn_dir):
+    """Every image is held out once: the pooled energy MAE of each mlearn group is the mean
+    |ΔE|/N over that group's images, each predicted by the model of the fold that held it
+    out (both folds retrained here)."""
+    images = [a for a in read_mlearn(mlearn_dir / "Si" / "training.json") if len(a) <= 64]
+    by_group = {}
+    for a in images:
+        by_group.setdefault(a.info["group"], []).append(a)
+    images = [a for g in sorted(by_group)[:3] for a in by_group[g][:2]]   # 3 groups x 2
+    base = TrainSettings(max_iter=0, seed=2)
+    r, = cross_validate(images, [{"level": 6}], [14], folds=2, base=base, seed=4)
+    order = np.random.default_rng(4).permutation(len(images))
+    err = {}
+    for held, fit in ((order[:3], order[3:]), (order[3:], order[:3])):
+        model = train(untrained(6, 1), [images[i] for i in fit], species=[14],
+                      settings=base).model
+        for i in held:
+            a = images[i].copy()
+            a.calc = MTPCalculator(model, [14])
+            de = abs(a.get_potential_energy() - images[i].get_potential_energy()) / len(a)
+            err.setdefault(images[i].info["group"], []).append(de)
+    assert set(r["held_out"]) == set(err) | {"all"} and len(err) == 3
+    for g, values in err.items():
+        assert r["held_out"][g]["energy_per_atom"]["N"] == 2
+        assert r["held_out"][g]["energy_per_atom"]["MAE"] == pytest.approx(np.mean(values),
+                                                                           rel=1e-9)
+    assert r["held_out"]["all"]["energy_per_atom"]["MAE"] == pytest.approx(
+        np.mean([v for vs in err.values() for v in vs]), rel=1e-9)
+
+
 def test_unknown_hyper_parameter_is_an_error(mlearn_dir):
     images = read_mlearn(mlearn_dir / "Si" / "test.json")[:4]
     with pytest.raises(ValueError, match=r"unknown hyper-parameter\(s\) \['cutoff'\]"):
