@@ -18,7 +18,8 @@ ranked by the larger of the two ratios. Several starts (e.g. fits of levels 16, 
 are ranked together, each with the same folds, weights and rule; without ``--weight`` the
 only candidate is the base weights. ``--group-weight G`` varies the loss weight of the
 configurations of mlearn group G instead (``TrainSettings.config_type_weights``; others 1);
-the held-out MAEs stay unweighted, over all held-out configurations. The test split is
+the held-out MAEs stay unweighted, over all held-out configurations, and the table adds
+G's own energy MAE pooled over the folds (each row's JSON: every group's). The test split is
 not read. Caveat, printed with the table: each start's radial coefficients were fitted to
 the whole training split, so the held-out folds are not unseen by them; the errors rank
 candidates, they are not test errors (and a start with more coefficients can profit more
@@ -122,6 +123,9 @@ def rank_starts(a: argparse.Namespace, images) -> list[dict]:
                          "value": value,
                          "E_MAE_meV_atom": e, "F_MAE_eV_A": f, "E_over_bar": e / bar_e,
                          "F_over_bar": f / bar_f, "worst_ratio": max(e / bar_e, f / bar_f),
+                         "E_MAE_by_group_meV_atom": {
+                             g: 1000 * t["energy_per_atom"]["MAE"]
+                             for g, t in r["held_out"].items() if g != "all"},
                          "loss_score": r["score"], "start_wall_s": wall, "start_cpu_s": cpu})
     return sorted(rows, key=lambda r: r["worst_ratio"])
 
@@ -141,13 +145,16 @@ def main(argv=None) -> int:
     print("(each start saw every fold: these errors rank candidates, they are not test "
           "errors)")
     col = a.weight or (a.group_weight and f"{a.group_weight} weight") or "weights"
+    group = a.group_weight and f"{a.group_weight} E MAE"
     print(f"{'level':>5s} {col:>14s} {'E MAE meV/at':>13s} {'F MAE eV/Å':>11s} "
-          f"{'E/bar':>6s} {'F/bar':>6s}  start")
+          f"{'E/bar':>6s} {'F/bar':>6s}" + (f" {group:>16s}" if group else "") + "  start")
     for r in rows:
         w = (f"{r['value']:.4g}" if r["value"] is not None
              else f"{a.energy_weight:g}/{a.forces_weight:g}")
+        held = (f" {r['E_MAE_by_group_meV_atom'].get(a.group_weight, float('nan')):16.3f}"
+                if group else "")
         print(f"{r['level']:5d} {w:>14s} {r['E_MAE_meV_atom']:13.3f} {r['F_MAE_eV_A']:11.4f} "
-              f"{r['E_over_bar']:6.2f} {r['F_over_bar']:6.2f}  {r['start']}")
+              f"{r['E_over_bar']:6.2f} {r['F_over_bar']:6.2f}{held}  {r['start']}")
     a.out.write_text(json.dumps(
         {"element": el, "starts": [str(s) for s in a.starts], "weight": a.weight,
          "group_weight": a.group_weight,
