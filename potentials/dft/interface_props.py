@@ -126,9 +126,11 @@ def interface_report(frames: list, calc, mtp_file, species: list[str], test_ids,
     """{"entries": :func:`entry_table`, "stability": :func:`stripe_stability` with the
     potential ``mtp_file`` of ``species`` in LAMMPS at ``a`` (Å; default the labelled
     stripes' :func:`stripe_lattice_constant`)}; None when ``frames`` hold no interface
-    entry. The report passes :func:`check_lattice_constant`, so that neither part is compressed: at the stripes' common a (between the
-    two) h-BN is compressed by 0.9 % along the 20 Å period, and a correct potential may
-    buckle it (BNC.tersoff does at 1.7 %)."""
+    entry. The report passes :func:`check_lattice_constant`, so that neither part is
+    compressed: at the stripes' common a (between the two) h-BN is compressed by 0.9 %
+    along the 20 Å period, past a free strip's Euler strain there (~0.5 % with h-BN's
+    DFT bending rigidity), and a correct potential may buckle it (BNC.tersoff does at
+    1.7 %; potentials/data/README.md, C–B–N)."""
     if not interface_frames(frames):
         return None
     from mdfe.potentials.lammps_potential import LammpsPotential
