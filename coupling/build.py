@@ -61,13 +61,15 @@ def fe_problem(mesh, law: ContinuumLaw, comm, scale: float = 1.0, options=None):
 def check_species(potential, atoms, what: str = "structure") -> None:
     """ValueError unless the structure's species and the potential's elements coincide:
     a species absent from the potential cannot be simulated, and an element of the
-    potential absent from the structure means the wrong potential (or structure)."""
+    potential absent from the structure means the wrong potential (or structure) — except
+    for ``pair_style mtp``, whose file fixes its species (a C–B–N MTP on a graphene
+    region)."""
     have = set(atoms.get_chemical_symbols())
     pot = set(potential.elements)
     if have - pot:
         raise ValueError(f"{what}: species {sorted(have - pot)} are not in the potential "
                          f"({potential.pair_style}; elements {list(potential.elements)})")
-    if pot - have:
+    if pot - have and potential.pair_style != "mtp":
         raise ValueError(f"{what}: the potential's elements {sorted(pot - have)} are absent "
                          f"from the structure (species {sorted(have)}); give the potential "
                          "only the elements present")

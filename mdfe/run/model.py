@@ -193,8 +193,9 @@ def _second_material(cfg: dict, source: str, mesh, geom, tip, comm=None):
         _fail(source, "structure.interface_y", f"= {y_if} Å is {y_if - tip[1]:.2f} Å from the "
               f"crack tip; K-loading needs at least one MD-region radius ({r_md:.2f} Å): at an "
               "interface the ½-power field is not the asymptotic one")
-    pot2 = make_potential(dict(cfg["potential"], elements=list(SHEETS[st["second_material"]])),
-                          source)
+    elements = (cfg["potential"]["elements"] if cfg["potential"]["kind"] == "mtp"  # the file's
+                else list(SHEETS[st["second_material"]]))
+    pot2 = make_potential(dict(cfg["potential"], elements=elements), source)
     a2 = relaxed_lattice_constant(pot2, st["second_material"])
     centroid_y = mesh.nodes[mesh.elements].mean(axis=1)[:, 1]
     second = int(mesh.regions.max()) + 1

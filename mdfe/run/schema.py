@@ -181,7 +181,8 @@ def _cross_checks(cfg: dict, source: str, base: Path) -> dict:
         if not y < st["interface_y"]:
             fail("structure.interface_y", f"= {st['interface_y']} Å: the crack (y = {y}) must "
                  "lie below the interface, in structure.material")
-    _check_potential(cfg["potential"], cfg["structure"]["material"], fail, base)
+    _check_potential(cfg["potential"], cfg["structure"]["material"], fail, base,
+                     st["second_material"])
     if load["mode"] == "k_field" and load["k_start"] + load["k_step"] * load["steps"] > 50:
         fail("loading.k_step", "ramps K beyond 50 K_G: check loading.k_start, k_step, steps")
     out = Path(cfg["output"]["directory"])
@@ -189,12 +190,22 @@ def _cross_checks(cfg: dict, source: str, base: Path) -> dict:
     return cfg
 
 
-def _check_potential(pot: dict, material: str, fail, base: Path) -> None:
+def _check_potential(pot: dict, material: str, fail, base: Path,
+                     second_material: str = "") -> None:
     """[potential] against the material; a morse potential has parameters and no file,
-    the others a file (resolved against ``base``) and no morse parameters."""
+    the others a file (resolved against ``base``) and no morse parameters. ``elements``:
+    the sheet's species; for kind = 'mtp' the .mtp file's species in its order, which must
+    hold the species of the sheet and of ``second_material`` and may hold more (a C–B–N
+    MTP on a graphene|h-BN heterostructure)."""
     if not pot["elements"]:
         pot["elements"] = list(SHEETS[material])
-    if sorted(pot["elements"]) != sorted(SHEETS[material]):
+    if pot["kind"] == "mtp":
+        need = list(SHEETS[material]) + list(SHEETS.get(second_material, ()))
+        missing = [e for e in need if e not in pot["elements"]]
+        if missing or len(set(pot["elements"])) != len(pot["elements"]):
+            fail("potential.elements", f"= {pot['elements']}: kind = 'mtp' takes the .mtp "
+                 f"file's species in its order, distinct, holding the structure's {need}")
+    elif sorted(pot["elements"]) != sorted(SHEETS[material]):
         fail("potential.elements", f"= {pot['elements']}: the {material} sheet has species "
                                    f"{list(SHEETS[material])}; give exactly those")
     if (pot["kind"] == "morse") != (material == "triangular"):

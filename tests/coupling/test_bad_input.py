@@ -20,6 +20,17 @@ def test_potential_element_absent_from_structure():
         check_species(pot, Atoms("N2", positions=np.zeros((2, 3))))
 
 
+def test_multi_species_mtp_may_hold_species_absent_from_the_region():
+    """A C–B–N MTP's file fixes its three species: a graphene region passes; a species
+    the file lacks still fails."""
+    from pathlib import Path
+    cbn = Path(mdfe.__file__).resolve().parent.parent / "potentials/data/cbn/CBN_L20.mtp"
+    pot = LammpsPotential.mtp(cbn, ("C", "B", "N"))
+    check_species(pot, Atoms("C2", positions=np.zeros((2, 3))))
+    with pytest.raises(ValueError, match=r"species \['Si'\] are not in the potential"):
+        check_species(pot, Atoms("CSi", positions=np.zeros((2, 3))))
+
+
 def test_matching_species_pass():
     pot = LammpsPotential.tersoff(elements=("B", "N"))
     check_species(pot, Atoms("BN", positions=np.zeros((2, 3))))

@@ -50,6 +50,12 @@ CASES = {
     "garbage file": ({"potential.file": "bad.tersoff"}, r"\[potential\].*bad\.tersoff"),
     "mtp no cutoff": ({"potential.kind": "mtp", "potential.file": "bad.mtp"},
                       r"\[potential\].*bad\.mtp.*max_dist"),
+    "mtp lacks h-BN": ({"potential.kind": "mtp", "potential.file": "bad.mtp",
+                        "potential.elements": ["C"], "structure.second_material": "hBN",
+                        "structure.interface_y": 60.0},
+                       r"'potential\.elements' = \['C'\]: kind = 'mtp' takes the \.mtp "
+                       r"file's species in its order, distinct, holding the structure's "
+                       r"\['C', 'B', 'N'\]"),
     "morse on graphene": ({"potential.kind": "morse", "potential.file": None},
                           r"'potential\.kind' = 'morse' with structure\.material = 'graphene'"),
     "morse without D": ({"structure.material": "triangular", "potential.kind": "morse",
