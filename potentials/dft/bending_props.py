@@ -40,17 +40,17 @@ def bending_table(frames: list, calc) -> list[dict]:
     """One row per corrugated entry of ``frames`` whose flat reference is there too:
     config_id, config_type, amplitude_A, phase (rad), curvature (1/Å, at the crests),
     bending energy E(A) − E(flat) per atom (meV/atom) of the DFT labels and of the
-    potential (ASE calculator ``calc``), and their ratio potential / DFT."""
+    potential (ASE calculator ``calc``; each flat reference evaluated once), and their
+    ratio potential / DFT."""
+    from mdfe.potentials.mtp.metrics import predict
+    bent = bent_frames(frames)
+    refs = [flat_reference(f, frames) for f in bent]
+    unique = list({id(r): r for r in refs}.values())
+    flat = {id(r): row for r, row in zip(unique, predict(calc, unique))}
     rows = []
-    for f in bent_frames(frames):
-        ref = flat_reference(f, frames)
-        pair = []
-        for at in (f, ref):
-            c = at.copy()
-            c.calc = calc
-            pair.append(c.get_potential_energy())
-        dft = 1e3 * (f.get_potential_energy() - ref.get_potential_energy()) / len(f)
-        pot = 1e3 * (pair[0] - pair[1]) / len(f)
+    for f, ref, row in zip(bent, refs, predict(calc, bent)):
+        dft = 1e3 * (row["e_ref"] - flat[id(ref)]["e_ref"])           # per atom: same n
+        pot = 1e3 * (row["e_pred"] - flat[id(ref)]["e_pred"])
         amp = float(f.info["corrugation"])
         rows.append({"config_id": str(f.info["config_id"]),
                      "config_type": str(f.info["config_type"]), "amplitude_A": amp,

@@ -17,8 +17,8 @@ from pathlib import Path
 import ase.io
 
 from .structures import (bent_set, close_contact_set, deformed, edge_set,
-                         face_contact_set, high_strain_set, honeycomb, second_neighbour_set, sheet_set,
-                         zigzag_interface_set)
+                         face_contact_set, high_strain_set, honeycomb,
+                         second_neighbour_set, sheet_set, zigzag_interface_set)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 A_GRAPHENE = 2.467

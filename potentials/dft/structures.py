@@ -323,9 +323,9 @@ def bent_set(a_sheets: dict[str, float], a_stripe: float, amplitudes=(0.4, 0.8),
     config_type ``cbn_zigzag1_bent`` (spin-polarised as the stripes). Unstrained,
     unrattled: E(A) − E(0) is the bending energy."""
     out = []
-    for name, symbols in (("graphene", ("C", "C")), ("hbn", ("B", "N"))):
-        base = _rectangular(a_sheets["graphene" if name == "graphene" else "hBN"], symbols,
-                            vacuum).repeat((1, rows, 1))
+    for name, material, symbols in (("graphene", "graphene", ("C", "C")),
+                                    ("hbn", "hBN", ("B", "N"))):
+        base = _rectangular(a_sheets[material], symbols, vacuum).repeat((1, rows, 1))
         for amp in (0.0,) + tuple(amplitudes):
             at = corrugated(base, amp)
             at.info["config_type"] = f"{name}_bent"
