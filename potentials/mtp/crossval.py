@@ -45,6 +45,19 @@ def split(candidate: dict, base: TrainSettings) -> tuple[dict, TrainSettings]:
     return model, settings
 
 
+def holdout(count: int, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(fit indices, held-out indices), both sorted: a seeded random ``round(fraction·count)``
+    of ``range(count)`` held out (at least 1, at most count − 1), the rest to fit on — a
+    single validation split inside the training split. ValueError unless 0 < fraction < 1."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"validation fraction {fraction!r}: must be in (0, 1)")
+    if count < 2:
+        raise ValueError(f"a validation holdout needs >= 2 configurations, got {count}")
+    held = min(max(round(fraction * count), 1), count - 1)
+    order = np.random.default_rng(seed).permutation(count)
+    return np.sort(order[held:]), np.sort(order[:held])
+
+
 def cross_validate(images: list[Atoms], candidates: list[dict], species: list[int], *,
                    folds: int = 3, base: TrainSettings | None = None, seed: int = 0,
                    comm=None, start: MTPModel | None = None) -> list[dict]:

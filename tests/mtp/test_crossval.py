@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mdfe.potentials.mtp.calculator import MTPCalculator
-from mdfe.potentials.mtp.crossval import cross_validate
+from mdfe.potentials.mtp.crossval import cross_validate, holdout
 from mdfe.potentials.mtp.metrics import error_table, predict
 from mdfe.potentials.mtp.mlearn import read_mlearn
 from mdfe.potentials.mtp.model import untrained
@@ -211,3 +211,51 @@ def test_training_benchmark_group_weight_option_rejects_bad_values(monkeypatch):
     for bad in ("Surface", "=2", "Surface=0", "Surface=x", "Surface=nan", "Surface=-1"):
         with pytest.raises(argparse.ArgumentTypeError, match=re.escape(repr(bad))):
             training.group_weight(bad)
+
+
+def test_holdout_is_disjoint_seeded_and_rejects_bad_fractions():
+    """crossval.holdout(194, 0.2, seed): 39 held out (round(38.8)), the rest fitted, together
+    exactly range(194); the same seed gives the same split, another seed another one."""
+    fit, held = holdout(194, 0.2, 0)
+    assert len(held) == 39 and len(fit) == 155
+    assert sorted(np.concatenate([fit, held]).tolist()) == list(range(194))
+    same_fit, same_held = holdout(194, 0.2, 0)
+    assert held.tolist() == same_held.tolist() and fit.tolist() == same_fit.tolist()
+    assert held.tolist() != holdout(194, 0.2, 1)[1].tolist()
+    for bad in (0.0, 1.0, -0.1, 1.5):
+        with pytest.raises(ValueError, match=re.escape(f"validation fraction {bad!r}")):
+            holdout(194, bad)
+
+
+def test_training_benchmark_validation_mode_scores_the_holdout_not_the_test_split(
+        mlearn_dir, tmp_path, monkeypatch):
+    """benchmarks/mtp_training.py --validation-fraction 0.34 on 6 Si configurations (63-64
+    atoms): trains on the 4 not held out (the checkpoint's fit equals a fit recomputed here
+    on them), writes validation.json whose MAEs equal errors computed from the written
+    potential on the 2 held-out ones; test.json is not JSON, so reading it would fail."""
+    _, images = _bench_data(mlearn_dir, tmp_path, monkeypatch, range(6))
+    training = importlib.import_module("mtp_training")
+    args = ["--element", "Si", "--data", str(tmp_path), "--level", "6", "--linear-solve",
+            "--max-iter", "2", "--energy-weight", "4", "--seed", "3",
+            "--validation-fraction", "0.34", "--validation-seed", "7", "--out", str(tmp_path)]
+    assert training.main(args) == 0
+    out = tmp_path / "mtp_Si_val" / "L6_R5_B8_v0.34s7"
+    result = json.loads((out / "validation.json").read_text())
+    fit_idx, held_idx = holdout(6, 0.34, 7)
+    assert result["held_out_indices"] == held_idx.tolist() and result["fit_count"] == 4
+    model = read_mtp(out / "Si_L6.mtp")
+    again = train(untrained(6, 1, 1.8, 5.0, 8), [images[i] for i in fit_idx], species=[14],
+                  settings=TrainSettings(max_iter=2, seed=3, energy_weight=4.0,
+                                         linear_solve=True)).model
+    assert np.allclose(model.moment_coeffs, again.moment_coeffs, rtol=1e-6, atol=1e-9)
+    held = [images[i] for i in held_idx]
+    de, df = [], []
+    for ref in held:
+        a = ref.copy()
+        a.calc = MTPCalculator(model, [14])
+        de.append(abs(a.get_potential_energy() - ref.get_potential_energy()) / len(a))
+        df.append(np.abs(a.get_forces() - ref.get_forces()).ravel())
+    e, f = result["validation_mae"]["this fit"]
+    assert e == pytest.approx(1000 * np.mean(de), rel=1e-6)
+    assert f == pytest.approx(np.mean(np.concatenate(df)), rel=1e-6)
+    assert not (out / "summary.json").exists()
