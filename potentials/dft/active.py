@@ -29,7 +29,7 @@ from ase import units
 from ase.constraints import FixCom
 from ase.md.langevin import Langevin
 
-from .ship import load_config
+from .ship import known_entries, load_config
 from .structures import sheet_set
 
 
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     species = cfg["species"]
     # graded against every entry labelled so far in the config's data files (the data
     # known now), not only the leading ones the potential was trained on
-    training = [f for name in cfg["data"] for f in ase.io.read(cfg["_dir"] / name, ":")]
+    training = known_entries(cfg)
     symbols = (species[0], species[-1])
     starts = [s for s in sheet_set(cfg["lattice_constant"], symbols, {"8": a.starts[0], "18": a.starts[1]},
                                    seed=1000 + a.seed, name=cfg["name"])]

@@ -31,7 +31,7 @@ import numpy as np
 from ase import Atoms
 
 from .active import write_selection
-from .ship import load_config
+from .ship import known_entries, load_config
 
 VACUUM = 6.5       # Å on each side of a cut-out (≥ 6 Å: one k-point along that axis)
 BOND = 1.8         # Å, a bond for the coordination count of the spin start
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(a.config)
     model = read_mtp(cfg["_dir"] / f"{cfg['name']}.mtp")
     species = cfg["species"]
-    training = [f for name in cfg["data"] for f in ase.io.read(cfg["_dir"] / name, ":")]
+    training = known_entries(cfg)
     snaps = []
     for path in a.snapshots:
         s = ase.io.read(path)

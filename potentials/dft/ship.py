@@ -13,9 +13,13 @@ The config (TOML, paths relative to its folder) fixes everything that decides th
     fracture = true             # optional (default true): the fracture section, below
     [data]                      # file = number of leading entries used (files only grow)
     "graphene_bulk.extxyz" = 60 # (or "../carbon/graphene_bulk.extxyz": any relative path)
+    "../cbn/bent.extxyz" = {entries = 6, config_types = ["hbn_bent"]}  # those types among
+                                # the first 6 (a file shared by several materials)
     [split]
     test_fraction = 0.15        # of the non-scan entries; scans always train
     seed = 0
+    train_only = ["graphene_bent"]  # optional: config_types that always train (targeted
+                                # sets too small to spare a test entry)
     [mtp]
     level = 10
     min_dist = 0.9              # Å
@@ -94,32 +98,85 @@ def load_config(path: str | Path) -> dict:
             and len(set(species)) == len(species)):
         raise ValueError(f"{path}: species = {species!r} must be a list of distinct chemical "
                          f"symbols, e.g. [\"C\", \"B\", \"N\"]")
+    _check_split(cfg.get("split"), path)
     cfg["_a0"] = lattice_constants(cfg["lattice_constant"], cfg["species"],
                                    f"{path}: lattice_constant")
-    for fname, count in cfg["data"].items():
-        if not (path.parent / fname).exists():
-            raise ValueError(f"{path}: [data] file {fname} does not exist (paths are "
-                             f"relative to the config's folder {path.parent})")
-        if not isinstance(count, int) or count < 1:
-            raise ValueError(f"{path}: [data] \"{fname}\" = {count!r} must be a positive "
-                             f"number of entries")
+    cfg["data"] = {fname: _data_spec(fname, value, path) for fname, value in cfg["data"].items()}
     cfg["_dir"] = path.parent
     return cfg
 
 
+def _check_split(sp, path: Path) -> None:
+    """ValueError naming ``path`` unless ``[split]`` has a test_fraction in [0, 1), an
+    integer seed and, optionally, train_only: a list of config_type names."""
+    if not isinstance(sp, dict) or set(sp) - {"test_fraction", "seed", "train_only"} \
+            or not {"test_fraction", "seed"} <= set(sp):
+        raise ValueError(f"{path}: [split] = {sp!r} must hold test_fraction and seed, and "
+                         f"optionally train_only")
+    if not (isinstance(sp["test_fraction"], (int, float)) and 0 <= sp["test_fraction"] < 1):
+        raise ValueError(f"{path}: [split] test_fraction = {sp['test_fraction']!r} must be "
+                         f"a number in [0, 1)")
+    if not isinstance(sp["seed"], int):
+        raise ValueError(f"{path}: [split] seed = {sp['seed']!r} must be an integer")
+    only = sp.get("train_only", [])
+    if not (isinstance(only, list) and all(isinstance(x, str) for x in only)):
+        raise ValueError(f"{path}: [split] train_only = {only!r} must be a list of "
+                         f"config_type names")
+
+
+def _data_spec(fname: str, value, path: Path) -> dict:
+    """A ``[data]`` value — N, or {entries = N, config_types = [...]} — as {"entries": N,
+    "config_types": list or None}; ValueError naming the file and what is allowed."""
+    if not (path.parent / fname).exists():
+        raise ValueError(f"{path}: [data] file {fname} does not exist (paths are "
+                         f"relative to the config's folder {path.parent})")
+    spec = value if isinstance(value, dict) else {"entries": value}
+    types = spec.get("config_types")
+    if (set(spec) - {"entries", "config_types"} or not isinstance(spec.get("entries"), int)
+            or isinstance(spec["entries"], bool) or spec["entries"] < 1
+            or not (types is None or (isinstance(types, list) and types
+                                      and all(isinstance(t, str) for t in types)))):
+        raise ValueError(f"{path}: [data] \"{fname}\" = {value!r} must be a positive number "
+                         f"of entries, or {{entries = N, config_types = [\"...\"]}} to take "
+                         f"those config_types among the first N")
+    return {"entries": spec["entries"], "config_types": types}
+
+
+def _of_types(entries: list, spec: dict, fname: str) -> list:
+    """``entries`` whose config_type the ``[data]`` spec takes (all without config_types);
+    ValueError naming the file when that leaves none."""
+    if spec["config_types"] is None:
+        return entries
+    out = [f for f in entries if f.info.get("config_type") in spec["config_types"]]
+    if not out:
+        raise ValueError(f"{fname}: none of the first {spec['entries']} entries has a "
+                         f"config_type in {spec['config_types']}")
+    return out
+
+
 def load_entries(cfg: dict) -> list:
-    """The first N entries of each data file, as the config says (error if fewer); with
-    ``pulay_zz = true`` their σzz, with ``pulay_isotropic = true`` their σxx, σyy and σzz
-    corrected by :func:`pulay_correct`."""
+    """The first N entries of each data file, as the config says (error if fewer), of the
+    config_types it names if it names any; with ``pulay_zz = true`` their σzz, with
+    ``pulay_isotropic = true`` their σxx, σyy and σzz corrected by :func:`pulay_correct`."""
     frames = []
-    for fname, count in cfg["data"].items():
+    for fname, spec in cfg["data"].items():
         have = read_entries(cfg["_dir"] / fname)
-        if len(have) < count:
-            raise ValueError(f"{fname}: config asks for {count} entries, file has {len(have)}")
-        frames += have[:count]
+        if len(have) < spec["entries"]:
+            raise ValueError(f"{fname}: config asks for {spec['entries']} entries, file has "
+                             f"{len(have)}")
+        frames += _of_types(have[:spec["entries"]], spec, fname)
     if cfg.get("pulay_zz") or cfg.get("pulay_isotropic"):
         return pulay_correct(frames, in_plane=cfg.get("pulay_isotropic", False))
     return frames
+
+
+def known_entries(cfg: dict) -> list:
+    """Every entry labelled so far in the config's data files (not only the leading ones
+    the potential was trained on), of the config_types ``[data]`` names: the data an
+    extrapolation grade is measured against. No Pulay correction (energies and forces
+    only)."""
+    return [f for fname, spec in cfg["data"].items()
+            for f in _of_types(read_entries(cfg["_dir"] / fname), spec, fname)]
 
 
 def pulay_correct(frames: list, in_plane: bool = False) -> list:
@@ -181,15 +238,32 @@ def _cutoff(entry) -> float:
     return float(entry.info["cutoff"])
 
 
-def split(frames: list, fraction: float, seed: int) -> tuple[list, list]:
-    """(train, test): a seeded random ``fraction`` of the non-scan entries is test."""
-    scan = [f for f in frames if str(f.info.get("config_type", "")).endswith("_scan")]
-    rest = sorted((f for f in frames if f not in scan), key=lambda f: f.info["config_id"])
+def split(frames: list, fraction: float, seed: int,
+          train_only: tuple[str, ...] = ()) -> tuple[list, list]:
+    """(train, test): a seeded random ``fraction`` of the other entries is test; the 2-atom
+    scans (config_type ``*_scan``) and the config_types in ``train_only`` always train."""
+    keep = [f for f in frames if str(f.info.get("config_type", "")).endswith("_scan")
+            or f.info.get("config_type") in train_only]
+    rest = sorted((f for f in frames if f not in keep), key=lambda f: f.info["config_id"])
     rng = np.random.default_rng(seed)
     is_test = np.zeros(len(rest), bool)
     is_test[rng.permutation(len(rest))[:int(round(fraction * len(rest)))]] = True
-    return scan + [f for f, t in zip(rest, is_test) if not t], \
+    return keep + [f for f, t in zip(rest, is_test) if not t], \
         [f for f, t in zip(rest, is_test) if t]
+
+
+def config_split(cfg: dict, frames: list) -> tuple[list, list]:
+    """(train, test) of a config's entries by its ``[split]`` table (:func:`split`); a
+    ValueError when ``train_only`` names a config_type that no entry has (a typo would
+    silently send that set to the random split)."""
+    sp = cfg["split"]
+    only = tuple(sp.get("train_only", ()))
+    have = {str(f.info.get("config_type", "")) for f in frames}
+    if set(only) - have:
+        raise ValueError(f"config {cfg['name']!r}: [split] train_only names "
+                         f"{sorted(set(only) - have)}, which no entry in [data] has; "
+                         f"config_types present: {sorted(have)}")
+    return split(frames, sp["test_fraction"], sp["seed"], only)
 
 
 def sheet_report(frames: list, calc, a0: float) -> dict:
@@ -281,8 +355,7 @@ def fit(config_path: str | Path) -> dict:
 
     cfg = load_config(config_path)
     out, name = cfg["_dir"], cfg["name"]
-    train_set, _ = split(load_entries(cfg), cfg["split"]["test_fraction"],
-                         cfg["split"]["seed"])
+    train_set, _ = config_split(cfg, load_entries(cfg))
     result = train_on(cfg, train_set, checkpoint=out / f"{name}.checkpoint.mtp")
     from mpi4py import MPI
     if MPI.COMM_WORLD.rank != 0:  # under mpirun the ranks share the fit; rank 0 reports
@@ -408,7 +481,7 @@ def write_report(config_path: str | Path, training: dict) -> dict:
     cfg = load_config(config_path)
     out, name, species = cfg["_dir"], cfg["name"], cfg["species"]
     frames = load_entries(cfg)
-    train_set, test_set = split(frames, cfg["split"]["test_fraction"], cfg["split"]["seed"])
+    train_set, test_set = config_split(cfg, frames)
     model = read_mtp(out / f"{name}.mtp")
     calc = MTPCalculator(model, species)
     rows = {"train": _predict(model, species, train_set),

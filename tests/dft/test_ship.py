@@ -60,6 +60,62 @@ def test_split_keeps_scans_in_training_and_is_seeded(emt_data):
         [f.info["config_id"] for f in test]
 
 
+def test_data_table_takes_named_config_types_among_the_leading_entries(emt_data):
+    """``"file" = {entries = N, config_types = [...]}``: those types among the first N
+    (a file shared by several materials); the grade's data (known_entries) filters alike."""
+    from mdfe.potentials.dft.ship import known_entries, load_entries
+    d, n = emt_data
+    frames = ase.io.read(d / "d.extxyz", ":")
+    types = [f.info["config_type"] for f in frames]
+    text = CONFIG.format(n=n)
+    assert f'"d.extxyz" = {n}' in text
+    table = lambda v: text.replace(f'"d.extxyz" = {n}', f'"d.extxyz" = {v}')  # noqa: E731
+    (d / "c.toml").write_text(table('{entries = 20, config_types = ["g_biaxial", "g_scan"]}'))
+    got = [f.info["config_type"] for f in load_entries(load_config(d / "c.toml"))]
+    want = [t for t in types[:20] if t in ("g_biaxial", "g_scan")]
+    assert got == want and len(got) < 20
+    got = [f.info["config_type"] for f in known_entries(load_config(d / "c.toml"))]
+    assert got == [t for t in types if t in ("g_biaxial", "g_scan")] and len(got) > len(want)
+    (d / "c.toml").write_text(table('{entries = 3, config_types = ["g_shear"]}'))
+    with pytest.raises(ValueError, match=r"d\.extxyz: none of the first 3 entries has a "
+                       r"config_type in \['g_shear'\]"):
+        load_entries(load_config(d / "c.toml"))
+    for bad in ('{entries = 3, types = ["g_shear"]}', "{config_types = [\"g_scan\"]}",
+                '{entries = 3, config_types = []}', "0", "true"):
+        (d / "c.toml").write_text(table(bad))
+        with pytest.raises(ValueError, match=r"c\.toml: \[data\] \"d\.extxyz\" = .* must be "
+                           r"a positive number of entries, or \{entries = N, config_types"):
+            load_config(d / "c.toml")
+
+
+def test_train_only_types_always_train_and_are_checked(emt_data):
+    """``[split] train_only``: those config_types never reach the test split (nor the
+    validation split); the rest is split as before; a name no entry has, or a value that is
+    not a list of names, is an error naming it."""
+    from mdfe.potentials.dft.ship import config_split, load_entries
+    from mdfe.potentials.dft.ship_validate import validation_split
+    d, n = emt_data
+    frames = ase.io.read(d / "d.extxyz", ":")
+    train, test = split(frames, 0.5, seed=0, train_only=("g_biaxial", "g_shear"))
+    kinds = lambda fs: {f.info["config_type"] for f in fs}  # noqa: E731
+    assert not kinds(test) & {"g_biaxial", "g_shear", "g_scan"}
+    assert len(test) == round(0.5 * (n - 15 - 5)) and len(train) + len(test) == n
+    cfg_text = CONFIG.format(n=n).replace("seed = 0", 'seed = 0\ntrain_only = ["g_shear"]', 1)
+    (d / "c.toml").write_text(cfg_text)
+    cfg = load_config(d / "c.toml")
+    train, test = config_split(cfg, load_entries(cfg))
+    fit_set, val_set = validation_split(cfg, 0.5, seed=1)
+    assert "g_shear" in kinds(train) and "g_shear" in kinds(fit_set)
+    assert "g_shear" not in kinds(test) | kinds(val_set)
+    (d / "c.toml").write_text(cfg_text.replace("g_shear", "g_sheer"))
+    with pytest.raises(ValueError, match=r"train_only names \['g_sheer'\], which no entry"):
+        config_split(load_config(d / "c.toml"), frames)
+    (d / "c.toml").write_text(cfg_text.replace('["g_shear"]', '"g_shear"'))
+    with pytest.raises(ValueError, match=r"c\.toml: \[split\] train_only = 'g_shear' must be "
+                       r"a list of config_type names"):
+        load_config(d / "c.toml")
+
+
 def test_fit_writes_potential_and_report(emt_data):
     d, n = emt_data
     (d / "c.toml").write_text(CONFIG.format(n=n))

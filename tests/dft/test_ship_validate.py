@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from mdfe.potentials.dft.ship import load_config, split
-from mdfe.potentials.dft.ship_validate import (candidate_config, choose, gates, main,
-                                               validation_split)
+from mdfe.potentials.dft.ship_validate import (BENDING_FACTOR, bending_gate, candidate_config,
+                                               choose, gates, main, validation_split)
 from ship_configs import A_EMT, tiny_ship_config, write_emt_sheet_data
 
 @pytest.fixture
@@ -67,6 +67,15 @@ def test_gates_apply_the_stated_tolerances():
     g = gates(_sheet(0.0, 0.0), one, fracture)
     assert not g["edges_relaxed_positive"] and not g["edges_vs_dft"]   # −0.1; +6 %
     assert g["short_range"] and g["slit"] and g["strength_paths"]
+
+
+def test_bending_gate_holds_every_cell_within_the_factor():
+    row = lambda ratio: {"ratio": ratio}  # noqa: E731
+    assert BENDING_FACTOR == 1.5
+    assert bending_gate([row(1.0), row(1.49), row(1 / 1.49)])
+    assert not bending_gate([row(1.0), row(1.51)])      # one cell too stiff fails it
+    assert not bending_gate([row(0.66)])                 # too soft: below 1/1.5
+    assert not bending_gate([row(-0.2)])                 # bending lowers the energy
 
 
 def test_choose_takes_the_lowest_validation_energy_among_those_passing():

@@ -53,7 +53,7 @@ import pytest
 from mdfe.potentials.dft import fracture_props
 from mdfe.potentials.dft.sheet_constants import elastic_constants, lattice_constant, relabel
 from mdfe.potentials.dft.sheet_materials import SHEETS, material_frames
-from mdfe.potentials.dft.ship import HEAD, load_config, load_entries, split, train_on
+from mdfe.potentials.dft.ship import HEAD, config_split, load_config, load_entries, train_on
 from mdfe.potentials.dft.ship_validate import A_TOLERANCE, C_TOLERANCE, EDGE_TOLERANCE
 from mdfe.potentials.properties.short_range import KINDS
 
@@ -154,7 +154,7 @@ class Loaded:
         return self.report
 
     def splits(self) -> tuple[list, list]:
-        return split(self.entries, self.cfg["split"]["test_fraction"], self.cfg["split"]["seed"])
+        return config_split(self.cfg, self.entries)
 
 
 @pytest.fixture(scope="module")
