@@ -252,12 +252,16 @@ def split(frames: list, fraction: float, seed: int,
         [f for f, t in zip(rest, is_test) if t]
 
 
+def train_only(cfg: dict) -> tuple[str, ...]:
+    """The config_types a config's ``[split] train_only`` keeps in training (may be none)."""
+    return tuple(cfg["split"].get("train_only", ()))
+
+
 def config_split(cfg: dict, frames: list) -> tuple[list, list]:
     """(train, test) of a config's entries by its ``[split]`` table (:func:`split`); a
     ValueError when ``train_only`` names a config_type that no entry has (a typo would
     silently send that set to the random split)."""
-    sp = cfg["split"]
-    only = tuple(sp.get("train_only", ()))
+    sp, only = cfg["split"], train_only(cfg)
     have = {str(f.info.get("config_type", "")) for f in frames}
     if set(only) - have:
         raise ValueError(f"config {cfg['name']!r}: [split] train_only names "

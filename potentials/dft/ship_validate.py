@@ -76,7 +76,7 @@ def validation_split(cfg: dict, fraction: float, seed: int) -> tuple[list, list]
     """(fit, validation): the config's training split, split again (scans and the
     ``train_only`` config_types stay in fit)."""
     train, _ = ship.config_split(cfg, ship.load_entries(cfg))
-    return ship.split(train, fraction, seed, tuple(cfg["split"].get("train_only", ())))
+    return ship.split(train, fraction, seed, ship.train_only(cfg))
 
 
 def _deviation(p: float | None, d: float) -> float:
